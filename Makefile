@@ -1,0 +1,54 @@
+# Two commands matter: `make run` (set up and serve the demo portal) and `make test` (set up and run the suite).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_DEBUG ?= 1
+
+# Django 6.1 needs Python 3.12+. Try what is on PATH first, then interpreters installed through pyenv.
+define FIND_PYTHON
+for p in python3.13 python3.12 python3 \
+    $$(ls -d "$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+  if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$p"; exit 0; fi; \
+done; exit 1
+endef
+
+.PHONY: run test setup demo messages check serve clean
+
+$(PY):
+	@python=$$($(FIND_PYTHON)) || { \
+	  echo "No Python 3.12 or newer found. Install one (e.g. 'sudo apt install python3.12 python3.12-venv'," >&2; \
+	  echo "or 'pyenv install 3.12') and run make again." >&2; exit 1; }; \
+	echo "Using $$python ($$($$python --version))"; \
+	"$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.requirements: $(PY) requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.requirements-test: $(VENV)/.requirements requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	@touch $@
+
+messages: $(VENV)/.requirements
+	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+setup: $(VENV)/.requirements messages
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py load_demo
+
+run: setup
+	@echo
+	@echo "  The portal: http://127.0.0.1:$(PORT)/  (English /en/, Italian /it/)"
+	@echo "  The admin:  http://127.0.0.1:$(PORT)/admin/  users admin, editor, reviewer; password: demo"
+	@echo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.requirements-test messages
+	DJANGO_DEBUG=0 $(PY) manage.py check --settings=clinic.test_settings
+	DJANGO_DEBUG=0 $(PY) manage.py makemigrations --check --dry-run --settings=clinic.test_settings
+	DJANGO_DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles media

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the real settings with a fast hasher, a local cache and plain static files."""
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only-" + "x" * 50)
+
+from clinic.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True

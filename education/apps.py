@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class EducationConfig(AppConfig):
+    name = "education"
+    verbose_name = _("Patient education")
+
+    def ready(self):
+        from .roles import sync_roles
+
+        # Runs after Django has created the permissions, which a data migration cannot rely on.
+        post_migrate.connect(sync_roles, sender=self)

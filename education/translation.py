@@ -1,0 +1,45 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Topic
+
+# Empty slugs are stored as NULL so that the per-language unique constraint allows many untranslated items.
+SLUG_EMPTY = {"slug": None}
+
+
+@register(Clinician)
+class ClinicianTranslationOptions(TranslationOptions):
+    fields = ("role", "credentials")
+
+
+@register(Topic)
+class TopicTranslationOptions(TranslationOptions):
+    fields = ("name", "slug", "description")
+    empty_values = SLUG_EMPTY
+
+
+@register(Article)
+class ArticleTranslationOptions(TranslationOptions):
+    fields = ("title", "slug", "summary", "body")
+    empty_values = SLUG_EMPTY
+
+
+@register(ProcedureNote)
+class ProcedureNoteTranslationOptions(TranslationOptions):
+    fields = ("title", "slug", "summary", *ProcedureNote.KEY_FACTS, *ProcedureNote.SECTIONS)
+    empty_values = SLUG_EMPTY
+
+
+@register(FAQ)
+class FAQTranslationOptions(TranslationOptions):
+    fields = ("question", "answer")
+
+
+@register(Page)
+class PageTranslationOptions(TranslationOptions):
+    fields = ("title", "slug", "summary", "body")
+    empty_values = SLUG_EMPTY
+
+
+@register(Clinic)
+class ClinicTranslationOptions(TranslationOptions):
+    fields = ("name", "address", "opening_hours", "emergency")

@@ -1,0 +1,14 @@
+from django.urls import path
+from django.utils.translation import pgettext_lazy
+
+from . import views
+
+app_name = "education"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(pgettext_lazy("url", "topics/<slug:slug>/"), views.topic_detail, name="topic"),
+    path(pgettext_lazy("url", "articles/<slug:slug>/"), views.article_detail, name="article"),
+    path(pgettext_lazy("url", "procedures/<slug:slug>/"), views.procedure_detail, name="procedure"),
+    path(pgettext_lazy("url", "faq/"), views.faq_list, name="faq"),
+    path(pgettext_lazy("url", "about/<slug:slug>/"), views.page_detail, name="page"),
+]

@@ -1,0 +1,117 @@
+"""Small helpers that make content for a test, with overrides for what the test is about."""
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from education.models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic
+
+_numbers = itertools.count(1)
+
+
+def _next():
+    return next(_numbers)
+
+
+def make_clinician(**overrides):
+    fields = {"name": "Test dermatologist", "role_en": "Dermatologist", "role_it": "Dermatologo"}
+    return Clinician.objects.create(**(fields | overrides))
+
+
+def make_source(**overrides):
+    n = _next()
+    fields = {"title": f"Source {n}", "publisher": "Test Society", "year": 2024, "url": f"https://example.org/{n}"}
+    return Source.objects.create(**(fields | overrides))
+
+
+def make_topic(**overrides):
+    n = _next()
+    fields = {"name_en": f"Topic {n}", "name_it": f"Argomento {n}", "slug_en": f"topic-{n}", "slug_it": f"argomento-{n}"}
+    return Topic.objects.create(**(fields | overrides))
+
+
+def _published(overrides):
+    defaults = {
+        "status": Status.PUBLISHED,
+        "publish_at": timezone.now() - datetime.timedelta(days=1),
+        "last_reviewed": datetime.date(2026, 1, 10),
+    }
+    if "reviewed_by" not in overrides:
+        defaults["reviewed_by"] = make_clinician()
+    return defaults
+
+
+def make_article(topics=(), **overrides):
+    n = _next()
+    fields = _published(overrides) | {
+        "title_en": f"Article {n}",
+        "title_it": f"Articolo {n}",
+        "slug_en": f"article-{n}",
+        "slug_it": f"articolo-{n}",
+        "summary_en": f"Summary {n}.",
+        "summary_it": f"Riassunto {n}.",
+        "body_en": f"Body of article {n}.",
+        "body_it": f"Testo dell'articolo {n}.",
+    }
+    article = Article.objects.create(**(fields | overrides))
+    article.topics.set(topics)
+    return article
+
+
+def make_procedure(topics=(), **overrides):
+    n = _next()
+    fields = _published(overrides) | {
+        "title_en": f"Procedure {n}",
+        "title_it": f"Trattamento {n}",
+        "slug_en": f"procedure-{n}",
+        "slug_it": f"trattamento-{n}",
+        "summary_en": f"Procedure summary {n}.",
+        "summary_it": f"Riassunto del trattamento {n}.",
+        "what_it_is_en": "What it is.",
+        "what_it_is_it": "Che cos'è.",
+        "risks_en": "Risks.",
+        "risks_it": "Rischi.",
+        "when_to_contact_en": "Call us.",
+        "when_to_contact_it": "Chiamaci.",
+    }
+    procedure = ProcedureNote.objects.create(**(fields | overrides))
+    procedure.topics.set(topics)
+    return procedure
+
+
+def make_faq(topic=None, **overrides):
+    n = _next()
+    fields = _published(overrides) | {
+        "question_en": f"Question {n}?",
+        "question_it": f"Domanda {n}?",
+        "answer_en": f"Answer {n}.",
+        "answer_it": f"Risposta {n}.",
+        "topic": topic or make_topic(),
+        "order": n,
+    }
+    return FAQ.objects.create(**(fields | overrides))
+
+
+def make_page(**overrides):
+    n = _next()
+    fields = _published(overrides) | {
+        "title_en": f"Page {n}",
+        "title_it": f"Pagina {n}",
+        "slug_en": f"page-{n}",
+        "slug_it": f"pagina-{n}",
+        "body_en": f"Page body {n}.",
+        "body_it": f"Testo della pagina {n}.",
+    }
+    return Page.objects.create(**(fields | overrides))
+
+
+def make_clinic(**overrides):
+    fields = {
+        "name_en": "Test Clinic",
+        "name_it": "Clinica di prova",
+        "phone": "+39 02 1234 5678",
+        "email": "info@clinic.invalid",
+        "emergency_en": "Call 112.",
+        "emergency_it": "Chiama il 112.",
+    }
+    return Clinic.objects.create(**(fields | overrides))

@@ -1,0 +1,59 @@
+"""What patients may see: only published items whose publish time has come, on every page and list."""
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from education.models import Status
+
+from .factories import make_article, make_faq, make_page, make_procedure, make_topic
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = {
+    "draft": {"status": Status.DRAFT},
+    "in review": {"status": Status.REVIEW},
+    "scheduled": {"publish_at": timezone.now() + datetime.timedelta(hours=1)},
+}
+
+
+@pytest.mark.parametrize("state", HIDDEN)
+@pytest.mark.parametrize("make", [make_article, make_procedure, make_page])
+def test_unpublished_item_is_404_for_patients(client, make, state):
+    item = make(**HIDDEN[state])
+    assert client.get(item.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("make", [make_article, make_procedure, make_page])
+def test_published_item_is_shown(client, make):
+    item = make()
+    response = client.get(item.get_absolute_url())
+    assert response.status_code == 200
+    assert item.title_en in response.text
+
+
+@pytest.mark.parametrize("state", HIDDEN)
+def test_unpublished_items_are_absent_from_lists(client, state):
+    topic = make_topic()
+    hidden_article = make_article(topics=[topic], title_en="Secret draft article", **HIDDEN[state])
+    hidden_procedure = make_procedure(topics=[topic], title_en="Secret draft procedure", **HIDDEN[state])
+    make_faq(topic=topic, question_en="Secret draft question?", **HIDDEN[state])
+    shown = make_article(topics=[topic], title_en="Visible article")
+    shown.procedures.add(hidden_procedure)
+    hidden_article.procedures.add(make_procedure(title_en="Visible procedure"))
+
+    pages = ["/en/", topic.get_absolute_url(), "/en/faq/", shown.get_absolute_url()]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        for secret in ("Secret draft article", "Secret draft procedure", "Secret draft question?"):
+            assert secret not in response.text, (url, secret)
+    assert "Visible article" in client.get(topic.get_absolute_url()).text
+
+
+def test_scheduled_item_appears_once_its_time_comes(client, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 9, 0, tzinfo=datetime.UTC), tick=False)
+    article = make_article(publish_at=datetime.datetime(2026, 5, 1, 10, 0, tzinfo=datetime.UTC))
+    assert client.get(article.get_absolute_url()).status_code == 404
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
+    assert client.get(article.get_absolute_url()).status_code == 200
