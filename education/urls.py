@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import pgettext_lazy
 
 from . import views
+from .feeds import ArticleFeed
 
 app_name = "education"
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path(pgettext_lazy("url", "procedures/<slug:slug>/"), views.procedure_detail, name="procedure"),
     path(pgettext_lazy("url", "faq/"), views.faq_list, name="faq"),
     path(pgettext_lazy("url", "about/<slug:slug>/"), views.page_detail, name="page"),
+    path(pgettext_lazy("url", "feed/"), ArticleFeed(), name="feed"),
 ]

@@ -1,11 +1,13 @@
 """Patient pages. Every query for content goes through `published()`, the one rule for what patients may see."""
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from . import structured_data
 from .models import FAQ, Article, Page, ProcedureNote, Topic
 
 
@@ -18,12 +20,24 @@ def language_links(request, obj=None):
                 url = obj.get_absolute_url()
         else:
             url = translate_url(request.path, code)
-        links.append({"code": code, "name": name, "url": url, "current": code == translation.get_language()})
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "absolute": request.build_absolute_uri(url),
+                "current": code == translation.get_language(),
+            }
+        )
     return links
 
 
 def published_articles():
     return Article.objects.published().select_related("reviewed_by")
+
+
+def published_faqs():
+    return FAQ.objects.published().select_related("topic")
 
 
 @require_GET
@@ -44,7 +58,7 @@ def topic_detail(request, slug):
         "topic": topic,
         "articles": published_articles().filter(topics=topic),
         "procedures": ProcedureNote.objects.published().filter(topics=topic),
-        "faqs": FAQ.objects.published().filter(topic=topic),
+        "faqs": published_faqs().filter(topic=topic),
         "language_links": language_links(request, topic),
     }
     return render(request, "education/topic_detail.html", context)
@@ -53,15 +67,30 @@ def topic_detail(request, slug):
 @require_GET
 def article_detail(request, slug):
     article = get_object_or_404(
-        published_articles().by_slug(slug).prefetch_related(
+        published_articles()
+        .by_slug(slug)
+        .prefetch_related(
             "topics",
             "sources",
             Prefetch("procedures", queryset=ProcedureNote.objects.published()),
-            Prefetch("faqs", queryset=FAQ.objects.published()),
+            Prefetch("faqs", queryset=published_faqs()),
         )
     )
-    context = {"article": article, "language_links": language_links(request, article)}
+    links = language_links(request, article)
+    context = {
+        "article": article,
+        "language_links": links,
+        "structured_data": structured_data.article_data(article, request.build_absolute_uri()),
+    }
     return render(request, "education/article_detail.html", context)
+
+
+def _filled(procedure, names):
+    return [
+        {"name": name, "label": ProcedureNote._meta.get_field(name).verbose_name, "text": getattr(procedure, name)}
+        for name in names
+        if getattr(procedure, name)
+    ]
 
 
 @require_GET
@@ -74,32 +103,27 @@ def procedure_detail(request, slug):
             "topics",
             "sources",
             Prefetch("articles", queryset=published_articles()),
-            Prefetch("faqs", queryset=FAQ.objects.published()),
+            Prefetch("faqs", queryset=published_faqs()),
         )
     )
-    sections = [
-        (ProcedureNote._meta.get_field(name).verbose_name, getattr(procedure, name))
-        for name in ProcedureNote.SECTIONS
-        if getattr(procedure, name)
-    ]
-    key_facts = [
-        (ProcedureNote._meta.get_field(name).verbose_name, getattr(procedure, name))
-        for name in ProcedureNote.KEY_FACTS
-        if getattr(procedure, name)
-    ]
     context = {
         "procedure": procedure,
-        "sections": sections,
-        "key_facts": key_facts,
+        "sections": _filled(procedure, ProcedureNote.SECTIONS),
+        "key_facts": _filled(procedure, ProcedureNote.KEY_FACTS),
         "language_links": language_links(request, procedure),
+        "structured_data": structured_data.procedure_data(procedure, request.build_absolute_uri()),
     }
     return render(request, "education/procedure_detail.html", context)
 
 
 @require_GET
 def faq_list(request):
-    faqs = FAQ.objects.published().select_related("topic")
-    context = {"faqs": faqs, "language_links": language_links(request)}
+    faqs = list(published_faqs())
+    context = {
+        "faqs": faqs,
+        "language_links": language_links(request),
+        "structured_data": structured_data.faq_data(faqs),
+    }
     return render(request, "education/faq_list.html", context)
 
 
@@ -108,3 +132,9 @@ def page_detail(request, slug):
     page = get_object_or_404(Page.objects.published().select_related("reviewed_by").by_slug(slug))
     context = {"page": page, "language_links": language_links(request, page)}
     return render(request, "education/page_detail.html", context)
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,12 +1,50 @@
+import json
+
 from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from education.text import render_markdown
 
 register = template.Library()
 
+# The characters that could end a <script> element or start markup, escaped inside JSON strings.
+JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
 
 @register.filter(name="markdown")
 def markdown_filter(text):
     # Safe to mark: render_markdown cleans its output with an allow-list sanitizer.
     return mark_safe(render_markdown(text))
+
+
+@register.simple_tag
+def field_lang(obj, field):
+    """` lang="en"` when the active language has no text of its own for this field and shows the fallback."""
+    language = translation.get_language()
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    if language == default or getattr(obj, f"{field}_{language}", None):
+        return ""
+    return format_html(' lang="{}"', default)
+
+
+@register.filter
+def jsonld(data):
+    """A schema.org JSON-LD block; the escapes keep editor text from closing the script element."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')
+
+
+@register.filter
+def long_date(value):
+    """A date written out for patients: "Jan. 10, 2026", "10 gennaio 2026"."""
+    if not value:
+        return ""
+    if translation.get_language() == "it":
+        # Italian writes month names in lower case and days without a leading zero.
+        return date_format(value, "j F Y").lower()
+    return date_format(value, "DATE_FORMAT")

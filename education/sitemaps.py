@@ -1,0 +1,61 @@
+"""/sitemap.xml: every published page in both languages, each with its alternates."""
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import FAQ, Article, Page, ProcedureNote, Topic
+
+
+class I18nSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    # No x_default: Django builds it by dropping the language prefix, which our URLs always carry.
+
+
+class PublishedSitemap(I18nSitemap):
+    model = None
+
+    def items(self):
+        return self.model.objects.published().order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ArticleSitemap(PublishedSitemap):
+    model = Article
+
+
+class ProcedureSitemap(PublishedSitemap):
+    model = ProcedureNote
+
+
+class PageSitemap(PublishedSitemap):
+    model = Page
+
+
+class TopicSitemap(I18nSitemap):
+    def items(self):
+        return Topic.objects.order_by("pk")
+
+
+class StaticSitemap(I18nSitemap):
+    def items(self):
+        return ["education:home", "education:faq"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        # The FAQ page changes whenever a question does; the home page whenever any item does.
+        models = [FAQ] if item == "education:faq" else [Article, ProcedureNote, FAQ]
+        dates = [m.objects.published().order_by("-updated_at").values_list("updated_at", flat=True).first() for m in models]
+        return max((d for d in dates if d), default=None)
+
+
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "topics": TopicSitemap,
+    "articles": ArticleSitemap,
+    "procedures": ProcedureSitemap,
+    "about": PageSitemap,
+}

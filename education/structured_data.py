@@ -1,0 +1,73 @@
+"""schema.org JSON-LD for search engines and assistants: who reviewed a page, when, and what a procedure involves."""
+from django.utils import translation
+from django.utils.html import strip_tags
+
+from .text import render_markdown
+
+
+def _plain(markdown_text):
+    # JSON-LD carries plain text: the sanitised HTML with its tags removed.
+    return strip_tags(render_markdown(markdown_text)).strip()
+
+
+def _reviewed(item):
+    data = {}
+    if item.last_reviewed:
+        data["lastReviewed"] = item.last_reviewed.isoformat()
+    if item.reviewed_by:
+        data["reviewedBy"] = {"@type": "Person", "name": item.reviewed_by.name, "jobTitle": item.reviewed_by.role}
+    return data
+
+
+def article_data(article, url):
+    return {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": url,
+        "name": article.title,
+        "headline": article.title,
+        "description": article.summary,
+        "inLanguage": translation.get_language(),
+        "datePublished": article.publish_at.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "about": [{"@type": "MedicalEntity", "name": topic.name} for topic in article.topics.all()],
+        "citation": [
+            {"@type": "CreativeWork", "name": s.title, "publisher": s.publisher, **({"url": s.url} if s.url else {})}
+            for s in article.sources.all()
+        ],
+        **_reviewed(article),
+    }
+
+
+def procedure_data(procedure, url):
+    procedure_fields = {"preparation": "before", "followup": "aftercare", "howPerformed": "during"}
+    return {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": url,
+        "name": procedure.title,
+        "inLanguage": translation.get_language(),
+        **_reviewed(procedure),
+        "mainEntity": {
+            "@type": "MedicalProcedure",
+            "name": procedure.title,
+            "description": procedure.summary,
+            **{key: _plain(getattr(procedure, field)) for key, field in procedure_fields.items() if getattr(procedure, field)},
+        },
+    }
+
+
+def faq_data(faqs):
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "inLanguage": translation.get_language(),
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": faq.question,
+                "acceptedAnswer": {"@type": "Answer", "text": _plain(faq.answer)},
+            }
+            for faq in faqs
+        ],
+    }
