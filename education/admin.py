@@ -1,14 +1,63 @@
+"""The staff side: translation tabs, the editorial workflow, history, and refusing edits made on a stale copy."""
+from django import forms
 from django.conf import settings
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _, ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
+from reversion.admin import VersionAdmin
 
-from .models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Topic
+from . import services
+from .models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic
 
-REVIEW_FIELDSET = (
-    _("Publishing and review"),
-    {"fields": ("status", "publish_at", "reviewed_by", "last_reviewed", "next_review_due")},
-)
+REVIEW_FIELDS = ("status", "publish_at", "reviewed_by", "last_reviewed", "next_review_due")
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor started from; a save on a stale copy is refused, keeping the editor's text."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # The admin's change view runs in a transaction: the row stays locked until this save is written.
+        current = (
+            type(self.instance)
+            ._base_manager.select_for_update()
+            .select_related("updated_by")
+            .filter(pk=self.instance.pk)
+            .first()
+        )
+        if current is not None and current.version != cleaned.get("loaded_version"):
+            who = current.updated_by.get_username() if current.updated_by else _("someone else")
+            raise ValidationError(
+                _(
+                    "%(who)s saved this item at %(time)s, while you were editing it. Your changes are not saved "
+                    "yet and are still in the form below: copy what you need, then reload the page to see their "
+                    "version and add your changes to it."
+                )
+                % {"who": who, "time": date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")},
+                code="conflict",
+            )
+        return cleaned
+
+
+class VersionedAdmin(VersionAdmin):
+    """History and restore (django-reversion), plus the stale-copy check, for every content model."""
+
+    form = VersionedForm
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class TranslationStatusFilter(admin.SimpleListFilter):
@@ -24,15 +73,94 @@ class TranslationStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(TabbedTranslationAdmin):
-    list_filter = ("status", TranslationStatusFilter, "reviewed_by")
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = _("medical review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Overdue or due within 30 days"))]
+
+    def queryset(self, request, queryset):
+        return queryset.review_due() if self.value() == "due" else queryset
+
+
+class PublishableAdmin(VersionedAdmin, TabbedTranslationAdmin):
+    list_filter = ("status", ReviewDueFilter, TranslationStatusFilter, "reviewed_by")
     date_hierarchy = "publish_at"
     list_select_related = ("reviewed_by",)
+    actions = ["submit_for_review", "publish", "unpublish", "mark_reviewed"]
+
+    def has_publish_permission(self, request):
+        return services.can_publish(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not services.can_edit(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a clinical reviewer sets the state and signs the review; for anyone else these fields are not in
+        # the form, so a crafted POST cannot set them either.
+        readonly = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request):
+            readonly = (*readonly, *REVIEW_FIELDS)
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [*fieldsets, (None, {"fields": ("loaded_version",), "classes": ("hidden",)})]
 
     @admin.display(description=_("languages complete"))
     def languages_complete(self, obj):
         missing = obj.missing_languages()
         return ", ".join(code.upper() for code, _name in settings.LANGUAGES if code not in missing) or "—"
+
+    def _transition(self, request, queryset, step, done_message):
+        done = 0
+        for item in queryset:
+            try:
+                step(item=item, user=request.user)
+            except PermissionDenied:
+                self.message_user(request, _("You may not do this to “%(item)s”.") % {"item": item}, messages.ERROR)
+            except ValidationError as error:
+                self.message_user(request, f"“{item}”: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Submit for clinical review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._transition(
+            request,
+            queryset,
+            services.submit_for_review,
+            lambda n: ngettext("%d item sent for review.", "%d items sent for review.", n) % n,
+        )
+
+    @admin.action(description=_("Publish"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._transition(
+            request, queryset, services.publish, lambda n: ngettext("%d item published.", "%d items published.", n) % n
+        )
+
+    @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._transition(
+            request,
+            queryset,
+            services.unpublish,
+            lambda n: ngettext("%d item unpublished.", "%d items unpublished.", n) % n,
+        )
+
+    @admin.action(description=_("Record my medical review today"), permissions=["publish"])
+    def mark_reviewed(self, request, queryset):
+        self._transition(
+            request,
+            queryset,
+            services.mark_reviewed,
+            lambda n: ngettext("Review recorded for %d item.", "Review recorded for %d items.", n) % n,
+        )
 
 
 @admin.register(Article)
@@ -45,7 +173,7 @@ class ArticleAdmin(PublishableAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "summary", "body")}),
         (_("Links"), {"fields": ("topics", "procedures", "sources")}),
-        REVIEW_FIELDSET,
+        (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
     )
 
 
@@ -61,7 +189,7 @@ class ProcedureNoteAdmin(PublishableAdmin):
         (_("Key facts"), {"fields": ProcedureNote.KEY_FACTS}),
         (_("Sections"), {"fields": ProcedureNote.SECTIONS}),
         (_("Links"), {"fields": ("topics", "sources")}),
-        REVIEW_FIELDSET,
+        (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
     )
 
 
@@ -75,34 +203,8 @@ class FAQAdmin(PublishableAdmin):
     fieldsets = (
         (None, {"fields": ("question", "answer", "topic", "order")}),
         (_("Links"), {"fields": ("article", "procedure")}),
-        REVIEW_FIELDSET,
+        (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
     )
-
-
-@admin.register(Topic)
-class TopicAdmin(TabbedTranslationAdmin):
-    list_display = ("name", "slug", "order")
-    list_editable = ("order",)
-    search_fields = ("name_en", "name_it")
-    prepopulated_fields = {"slug": ("name",)}
-
-
-@admin.register(Clinician)
-class ClinicianAdmin(TabbedTranslationAdmin):
-    list_display = ("name", "role", "credentials")
-    search_fields = ("name", "role_en", "role_it")
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ("title", "publisher", "year")
-    search_fields = ("title", "publisher")
-    list_filter = ("publisher",)
-
-
-@admin.register(Clinic)
-class ClinicAdmin(TabbedTranslationAdmin):
-    list_display = ("name", "phone", "email")
 
 
 @admin.register(Page)
@@ -110,4 +212,34 @@ class PageAdmin(PublishableAdmin):
     list_display = ("title", "status", "last_reviewed", "next_review_due", "languages_complete")
     search_fields = ("title_en", "title_it")
     prepopulated_fields = {"slug": ("title",)}
-    fieldsets = ((None, {"fields": ("title", "slug", "summary", "body")}), REVIEW_FIELDSET)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "body")}),
+        (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
+    )
+
+
+@admin.register(Topic)
+class TopicAdmin(VersionedAdmin, TabbedTranslationAdmin):
+    list_display = ("name", "slug", "order")
+    list_editable = ("order",)
+    search_fields = ("name_en", "name_it")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Clinician)
+class ClinicianAdmin(VersionedAdmin, TabbedTranslationAdmin):
+    list_display = ("name", "role", "credentials", "user")
+    list_select_related = ("user",)
+    search_fields = ("name", "role_en", "role_it")
+
+
+@admin.register(Source)
+class SourceAdmin(VersionedAdmin):
+    list_display = ("title", "publisher", "year")
+    search_fields = ("title", "publisher")
+    list_filter = ("publisher",)
+
+
+@admin.register(Clinic)
+class ClinicAdmin(VersionedAdmin, TabbedTranslationAdmin):
+    list_display = ("name", "phone", "email")

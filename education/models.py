@@ -2,13 +2,21 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-REVIEW_INTERVAL_DAYS = 365
+REVIEW_DUE_SOON_DAYS = 30
+
+
+def one_year_after(day):
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 class Status(models.TextChoices):
@@ -34,6 +42,20 @@ class PublishableQuerySet(TranslatedSlugQuerySet):
         """The one rule for what a patient may see: published, and its publish time has come."""
         return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def visible_to(self, user):
+        """What a page may show this visitor: everything for staff who may view it (a preview), else published()."""
+        opts = self.model._meta
+        if user.is_authenticated and user.is_staff and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self.all()
+        return self.published()
+
+    def review_due(self, within_days=REVIEW_DUE_SOON_DAYS):
+        """Published or in-review items whose next review is overdue or falls within `within_days`."""
+        limit = timezone.localdate() + datetime.timedelta(days=within_days)
+        return self.exclude(status=Status.DRAFT).filter(
+            Q(next_review_due__lte=limit) | Q(next_review_due__isnull=True)
+        )
+
     def missing_translation(self, language):
         """Items with a required text field still empty in `language`."""
         empty = Q()
@@ -42,10 +64,42 @@ class PublishableQuerySet(TranslatedSlugQuerySet):
         return self.filter(empty)
 
 
-class Clinician(models.Model):
+class Versioned(models.Model):
+    """Who saved an item last and a counter that lets the admin refuse an edit made on a stale copy."""
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version += 1
+        super().save(*args, **kwargs)
+
+
+class Clinician(Versioned):
     name = models.CharField(_("name"), max_length=120)
     role = models.CharField(_("role"), max_length=120, help_text=_("Shown to patients, e.g. “Dermatologist”."))
     credentials = models.CharField(_("credentials"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clinician",
+        verbose_name=_("staff account"),
+        help_text=_("The account this clinician signs reviews with."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -56,7 +110,7 @@ class Clinician(models.Model):
         return f"{self.name}, {self.role}"
 
 
-class Source(models.Model):
+class Source(Versioned):
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
@@ -71,7 +125,7 @@ class Source(models.Model):
         return f"{self.title} ({self.publisher}, {self.year})" if self.year else f"{self.title} ({self.publisher})"
 
 
-class Topic(models.Model):
+class Topic(Versioned):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_("The last part of the page address."))
     description = models.TextField(_("description"), blank=True)
@@ -91,7 +145,7 @@ class Topic(models.Model):
         return reverse("education:topic", kwargs={"slug": self.slug})
 
 
-class Publishable(models.Model):
+class Publishable(Versioned):
     """What every item a patient reads has: a status, a publish time and a medical review."""
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -117,7 +171,6 @@ class Publishable(models.Model):
         help_text=_("Left empty, it is set to twelve months after the last review."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
 
@@ -127,9 +180,16 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    def clean(self):
+        super().clean()
+        if self.status == Status.PUBLISHED and not (self.reviewed_by_id and self.last_reviewed):
+            raise ValidationError(
+                _("Only content with a medical review can be published: give the reviewing clinician and the date.")
+            )
+
     def save(self, *args, **kwargs):
         if self.last_reviewed and not self.next_review_due:
-            self.next_review_due = self.last_reviewed + datetime.timedelta(days=REVIEW_INTERVAL_DAYS)
+            self.next_review_due = one_year_after(self.last_reviewed)
         super().save(*args, **kwargs)
 
     @property
@@ -183,6 +243,7 @@ class ProcedureNote(Publishable):
     class Meta:
         ordering = ["title"]
         verbose_name = _("procedure note")
+        permissions = [("publish_procedurenote", _("Can publish, unpublish and record a medical review"))]
         verbose_name_plural = _("procedure notes")
 
     def __str__(self):
@@ -208,6 +269,7 @@ class Article(Publishable):
     class Meta:
         ordering = ["-publish_at", "title"]
         verbose_name = _("article")
+        permissions = [("publish_article", _("Can publish, unpublish and record a medical review"))]
         verbose_name_plural = _("articles")
 
     def __str__(self):
@@ -239,12 +301,16 @@ class FAQ(Publishable):
     class Meta:
         ordering = ["topic__order", "order", "pk"]
         verbose_name = _("FAQ")
+        permissions = [("publish_faq", _("Can publish, unpublish and record a medical review"))]
         verbose_name_plural = _("FAQs")
 
     def __str__(self):
         return self.question
 
     def get_absolute_url(self):
+        return reverse("education:faq_detail", kwargs={"pk": self.pk})
+
+    def get_list_url(self):
         return f"{reverse('education:faq')}#{self.anchor}"
 
     @property
@@ -265,6 +331,7 @@ class Page(Publishable):
     class Meta:
         ordering = ["title"]
         verbose_name = _("page")
+        permissions = [("publish_page", _("Can publish, unpublish and record a medical review"))]
         verbose_name_plural = _("pages")
 
     def __str__(self):
@@ -274,7 +341,7 @@ class Page(Publishable):
         return reverse("education:page", kwargs={"slug": self.slug})
 
 
-class Clinic(models.Model):
+class Clinic(Versioned):
     """The clinic's contact details, shown in the footer and wherever a patient is told to get in touch."""
 
     name = models.CharField(_("name"), max_length=120)

@@ -1,25 +1,32 @@
 """The staff roles, kept in step with the models after every migrate so they exist on every install."""
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
-CONTENT_MODELS = ("article", "procedurenote", "faq", "page", "topic", "source")
-EDITOR_PERMISSIONS = [
-    f"{action}_{model}" for model in CONTENT_MODELS for action in ("add", "change", "view")
-] + ["view_clinician", "view_clinic"]
-REVIEWER_PERMISSIONS = EDITOR_PERMISSIONS + [
+PUBLISHABLE = ("article", "procedurenote", "faq", "page")
+SUPPORTING = ("topic", "source")
+EDITOR = [
+    *(f"{action}_{model}" for model in PUBLISHABLE + SUPPORTING for action in ("add", "change", "view")),
+    "view_clinician",
+    "view_clinic",
+]
+REVIEWER = [
+    *EDITOR,
+    *(f"publish_{model}" for model in PUBLISHABLE),
+    *(f"delete_{model}" for model in PUBLISHABLE + SUPPORTING),
     "add_clinician",
     "change_clinician",
     "change_clinic",
-    *(f"delete_{model}" for model in CONTENT_MODELS),
 ]
 ROLES = {
-    "Editors": EDITOR_PERMISSIONS,
-    "Clinical reviewers": REVIEWER_PERMISSIONS,
+    "Editors": Q(content_type__app_label="education", codename__in=EDITOR),
+    "Clinical reviewers": Q(content_type__app_label="education", codename__in=REVIEWER),
+    # Everything, including staff accounts and their roles.
+    "Administrators": Q(content_type__app_label__in=["education", "auth", "reversion"]),
 }
 
 
 def sync_roles(**kwargs):
     """Give each role exactly its permissions (post_migrate handler; also safe to call by hand)."""
-    for name, codenames in ROLES.items():
+    for name, permissions in ROLES.items():
         group, _created = Group.objects.get_or_create(name=name)
-        permissions = Permission.objects.filter(content_type__app_label="education", codename__in=codenames)
-        group.permissions.set(permissions)
+        group.permissions.set(Permission.objects.filter(permissions))

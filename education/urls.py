@@ -11,6 +11,7 @@ urlpatterns = [
     path(pgettext_lazy("url", "articles/<slug:slug>/"), views.article_detail, name="article"),
     path(pgettext_lazy("url", "procedures/<slug:slug>/"), views.procedure_detail, name="procedure"),
     path(pgettext_lazy("url", "faq/"), views.faq_list, name="faq"),
+    path(pgettext_lazy("url", "faq/<int:pk>/"), views.faq_detail, name="faq_detail"),
     path(pgettext_lazy("url", "about/<slug:slug>/"), views.page_detail, name="page"),
     path(pgettext_lazy("url", "feed/"), ArticleFeed(), name="feed"),
 ]

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from . import structured_data
@@ -30,6 +31,15 @@ def language_links(request, obj=None):
             }
         )
     return links
+
+
+def render_item(request, template, context, item):
+    """Render a detail page; an item patients cannot see yet is a staff preview: bannered and never cached."""
+    preview = not item.is_public
+    response = render(request, template, {**context, "preview": preview})
+    if preview:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def published_articles():
@@ -67,7 +77,8 @@ def topic_detail(request, slug):
 @require_GET
 def article_detail(request, slug):
     article = get_object_or_404(
-        published_articles()
+        Article.objects.visible_to(request.user)
+        .select_related("reviewed_by")
         .by_slug(slug)
         .prefetch_related(
             "topics",
@@ -82,7 +93,7 @@ def article_detail(request, slug):
         "language_links": links,
         "structured_data": structured_data.article_data(article, request.build_absolute_uri()),
     }
-    return render(request, "education/article_detail.html", context)
+    return render_item(request, "education/article_detail.html", context, article)
 
 
 def _filled(procedure, names):
@@ -96,7 +107,7 @@ def _filled(procedure, names):
 @require_GET
 def procedure_detail(request, slug):
     procedure = get_object_or_404(
-        ProcedureNote.objects.published()
+        ProcedureNote.objects.visible_to(request.user)
         .select_related("reviewed_by")
         .by_slug(slug)
         .prefetch_related(
@@ -113,7 +124,7 @@ def procedure_detail(request, slug):
         "language_links": language_links(request, procedure),
         "structured_data": structured_data.procedure_data(procedure, request.build_absolute_uri()),
     }
-    return render(request, "education/procedure_detail.html", context)
+    return render_item(request, "education/procedure_detail.html", context, procedure)
 
 
 @require_GET
@@ -128,10 +139,17 @@ def faq_list(request):
 
 
 @require_GET
+def faq_detail(request, pk):
+    faq = get_object_or_404(FAQ.objects.visible_to(request.user).select_related("topic", "reviewed_by"), pk=pk)
+    context = {"faq": faq, "language_links": language_links(request, faq)}
+    return render_item(request, "education/faq_detail.html", context, faq)
+
+
+@require_GET
 def page_detail(request, slug):
-    page = get_object_or_404(Page.objects.published().select_related("reviewed_by").by_slug(slug))
+    page = get_object_or_404(Page.objects.visible_to(request.user).select_related("reviewed_by").by_slug(slug))
     context = {"page": page, "language_links": language_links(request, page)}
-    return render(request, "education/page_detail.html", context)
+    return render_item(request, "education/page_detail.html", context, page)
 
 
 @require_GET

@@ -115,3 +115,16 @@ def make_clinic(**overrides):
         "emergency_it": "Chiama il 112.",
     }
     return Clinic.objects.create(**(fields | overrides))
+
+
+def make_staff(username, role=None, email=None, **overrides):
+    """A staff account in one of the roles ("Editors", "Clinical reviewers", "Administrators")."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username, email or f"{username}@clinic.invalid", "pw", is_staff=True, **overrides
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user

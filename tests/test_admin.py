@@ -5,6 +5,7 @@ from django.urls import reverse
 from education.models import Article, Status
 
 from .factories import make_article, make_clinician, make_topic
+from .utils import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -55,18 +56,7 @@ def test_article_is_added_in_both_languages(admin_client, client):
 def test_article_change_keeps_the_other_language(admin_client):
     article = make_article()
     url = reverse("admin:education_article_change", args=[article.pk])
-    form = admin_client.get(url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
-    data.update(
-        {
-            "title_it": "Titolo nuovo",
-            "publish_at_0": article.publish_at.strftime("%Y-%m-%d"),
-            "publish_at_1": article.publish_at.strftime("%H:%M:%S"),
-            "topics": [],
-            "procedures": [],
-            "sources": [],
-        }
-    )
+    data = form_data(admin_client.get(url).text) | {"title_it": "Titolo nuovo"}
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     article.refresh_from_db()

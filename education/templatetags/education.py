@@ -48,3 +48,8 @@ def long_date(value):
         # Italian writes month names in lower case and days without a leading zero.
         return date_format(value, "j F Y").lower()
     return date_format(value, "DATE_FORMAT")
+
+
+@register.filter
+def admin_change_url_name(obj):
+    return f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change"

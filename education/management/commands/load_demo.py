@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from education.models import Clinic
+from education.models import Clinic, Clinician
 
 DEMO_FIXTURE = settings.BASE_DIR / "fixtures" / "demo.json"
 DEMO_PASSWORD = "demo"
@@ -45,5 +45,8 @@ class Command(BaseCommand):
                 user.save()
                 if role:
                     user.groups.add(Group.objects.get(name=role))
+                if username == "reviewer":
+                    # The reviewer signs reviews as the demo clinician.
+                    Clinician.objects.filter(pk=1, user=None).update(user=user)
                 if verbosity:
                     self.stdout.write(f"Created demo account {username!r}.")

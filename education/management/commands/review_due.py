@@ -1,0 +1,44 @@
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand
+from django.urls import reverse
+
+from education.admin_site import PUBLISHABLE_MODELS
+from education.models import REVIEW_DUE_SOON_DAYS
+
+
+class Command(BaseCommand):
+    help = "List content whose medical review is overdue or due soon; with --email, send the list to the reviewers."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=REVIEW_DUE_SOON_DAYS, help="How far ahead to look (days).")
+        parser.add_argument("--email", action="store_true", help="E-mail the list to every clinical reviewer.")
+        parser.add_argument("--dry-run", action="store_true", help="With --email: show who would get it, send nothing.")
+
+    def handle(self, *args, days, email, dry_run, verbosity, **options):
+        lines = []
+        for model in PUBLISHABLE_MODELS:
+            for item in model.objects.review_due(within_days=days).order_by("next_review_due"):
+                due = item.next_review_due.isoformat() if item.next_review_due else "never reviewed"
+                missing = ", ".join(item.missing_languages()) or "-"
+                url = reverse(f"admin:education_{model._meta.model_name}_change", args=[item.pk])
+                lines.append(f"{due}  {model._meta.verbose_name}: {item}  [incomplete: {missing}]  {url}")
+        lines.sort()
+        if verbosity:
+            self.stdout.write("\n".join(lines) if lines else f"Nothing is due for review in the next {days} days.")
+        if not (email and lines):
+            return
+        recipients = list(
+            get_user_model()
+            .objects.filter(is_active=True, groups__name="Clinical reviewers")
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if dry_run:
+            self.stdout.write(f"Would e-mail {len(recipients)} reviewer(s): {', '.join(recipients)}")
+            return
+        if recipients:
+            subject = f"{len(lines)} item(s) due for medical review"
+            send_mail(subject, "\n".join(lines) + "\n", None, recipients)
+        if verbosity:
+            self.stdout.write(f"E-mailed {len(recipients)} reviewer(s).")
