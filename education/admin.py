@@ -1,18 +1,24 @@
 """The staff side: translation tabs, the editorial workflow, history, and refusing edits made on a stale copy."""
+import functools
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.template.loader import render_to_string
+from django.utils.html import format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
 from . import services
-from .models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic
+from .models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Topic
 
 REVIEW_FIELDS = ("status", "publish_at", "reviewed_by", "last_reviewed", "next_review_due")
+CHECK_FIELDS = tuple(f"checks_{code}" for code, _name in settings.LANGUAGES)
 
 
 class VersionedForm(forms.ModelForm):
@@ -84,11 +90,65 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset.review_due() if self.value() == "due" else queryset
 
 
+class NeedsUpdateFilter(admin.SimpleListFilter):
+    title = _("translation behind")
+    parameter_name = "behind"
+
+    def lookups(self, request, model_admin):
+        return [(code, _("%(language)s needs update") % {"language": name}) for code, name in settings.LANGUAGES]
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(settings.LANGUAGES):
+            return queryset.needing_update(self.value())
+        return queryset
+
+
+def _mark_current_action(code, name):
+    @admin.action(
+        description=format_lazy(_("Mark the {language} text as up to date"), language=name), permissions=["change"]
+    )
+    def action(modeladmin, request, queryset):
+        modeladmin._mark_current(request, queryset, code)
+
+    action.__name__ = f"mark_current_{code}"
+    return action
+
+
+MARK_CURRENT_ACTIONS = [_mark_current_action(code, name) for code, name in settings.LANGUAGES]
+
+
+def _checks_display(code, name):
+    @admin.display(description=format_lazy(_("Content checks ({language})"), language=name))
+    def display(modeladmin, obj):
+        report = obj.quality.get(code, {})
+        acknowledged = {(c["phrase"], c["sentence"]) for c in obj.claims_acknowledged}
+        claims = [{**c, "acknowledged": (c["phrase"], c["sentence"]) in acknowledged} for c in report.get("claims", [])]
+        context = {"code": code, "readability": report.get("readability"), "claims": claims}
+        return render_to_string("admin/education/_checks.html", context)
+
+    return display
+
+
+class PublishableForm(VersionedForm):
+    acknowledge_claims = forms.BooleanField(
+        label=_("I have checked the flagged phrases"),
+        required=False,
+        help_text=_("Clinical reviewers only: the risky phrases listed under “Content checks” are acceptable here."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Read by the model's publishing rule and recorded with the review when the item is saved.
+        self.instance.acknowledging_claims = bool(cleaned.get("acknowledge_claims"))
+        return cleaned
+
+
 class PublishableAdmin(VersionedAdmin, TabbedTranslationAdmin):
-    list_filter = ("status", ReviewDueFilter, TranslationStatusFilter, "reviewed_by")
+    form = PublishableForm
+    list_filter = ("status", ReviewDueFilter, TranslationStatusFilter, NeedsUpdateFilter, "reviewed_by")
     date_hierarchy = "publish_at"
     list_select_related = ("reviewed_by",)
-    actions = ["submit_for_review", "publish", "unpublish", "mark_reviewed"]
+    actions = ["submit_for_review", "publish", "unpublish", "mark_reviewed", *MARK_CURRENT_ACTIONS]
 
     def has_publish_permission(self, request):
         return services.can_publish(request.user, self.model)
@@ -101,14 +161,60 @@ class PublishableAdmin(VersionedAdmin, TabbedTranslationAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Only a clinical reviewer sets the state and signs the review; for anyone else these fields are not in
         # the form, so a crafted POST cannot set them either.
-        readonly = super().get_readonly_fields(request, obj)
+        readonly = (*super().get_readonly_fields(request, obj), *CHECK_FIELDS, "acknowledgement")
         if not self.has_publish_permission(request):
             readonly = (*readonly, *REVIEW_FIELDS)
         return readonly
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not self.has_publish_permission(request):
+            # Only a reviewer may acknowledge flagged phrases: the field is not there to be posted.
+            form.base_fields.pop("acknowledge_claims", None)
+        return form
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        return [*fieldsets, (None, {"fields": ("loaded_version",), "classes": ("hidden",)})]
+        acknowledge = ("acknowledge_claims",) if self.has_publish_permission(request) else ()
+        checks = (_("Content checks"), {"fields": (*CHECK_FIELDS, *acknowledge, "acknowledgement")})
+        return [*fieldsets, checks, (None, {"fields": ("loaded_version",), "classes": ("hidden",)})]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for claim in obj.open_claims():
+            self.message_user(
+                request,
+                _("Risky phrase “%(phrase)s” (%(language)s, %(field)s): “%(sentence)s”")
+                % {**claim, "language": claim["language"].upper()},
+                messages.WARNING,
+            )
+
+    @admin.display(description=_("readability"))
+    def readability(self, obj):
+        return format_html_join(
+            " ",
+            "{}&nbsp;{}{}",
+            (
+                (code.upper(), report["readability"]["score"], "" if report["readability"]["target_met"] else " ⚠")
+                for code, report in obj.quality.items()
+                if report.get("readability")
+            ),
+        ) or "—"
+
+    @admin.display(description=_("translation behind"))
+    def needs_update(self, obj):
+        return ", ".join(code.upper() for code, _name in settings.LANGUAGES if obj.needs_update(code)) or "—"
+
+    @admin.display(description=_("phrases acknowledged"))
+    def acknowledgement(self, obj):
+        if not obj.claims_acknowledged_at:
+            return "—"
+        who = obj.claims_acknowledged_by.get_username() if obj.claims_acknowledged_by else "?"
+        return _("%(count)d phrase(s) by %(who)s on %(date)s") % {
+            "count": len(obj.claims_acknowledged),
+            "who": who,
+            "date": date_format(timezone.localtime(obj.claims_acknowledged_at), "DATETIME_FORMAT"),
+        }
 
     @admin.display(description=_("languages complete"))
     def languages_complete(self, obj):
@@ -162,10 +268,24 @@ class PublishableAdmin(VersionedAdmin, TabbedTranslationAdmin):
             lambda n: ngettext("Review recorded for %d item.", "Review recorded for %d items.", n) % n,
         )
 
+    def _mark_current(self, request, queryset, language):
+        self._transition(
+            request,
+            queryset,
+            functools.partial(services.mark_translation_current, language=language),
+            lambda n: ngettext("%d translation marked as up to date.", "%d translations marked as up to date.", n) % n,
+        )
+
+
+for _code, _name in settings.LANGUAGES:
+    setattr(PublishableAdmin, f"checks_{_code}", _checks_display(_code, _name))
+
 
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
-    list_display = ("title", "status", "publish_at", "last_reviewed", "next_review_due", "languages_complete")
+    list_display = (
+        "title", "status", "publish_at", "next_review_due", "languages_complete", "needs_update", "readability",
+    )
     list_filter = (*PublishableAdmin.list_filter, "topics")
     search_fields = ("title_en", "title_it", "summary_en", "summary_it")
     prepopulated_fields = {"slug": ("title",)}
@@ -179,7 +299,9 @@ class ArticleAdmin(PublishableAdmin):
 
 @admin.register(ProcedureNote)
 class ProcedureNoteAdmin(PublishableAdmin):
-    list_display = ("title", "status", "publish_at", "last_reviewed", "next_review_due", "languages_complete")
+    list_display = (
+        "title", "status", "publish_at", "next_review_due", "languages_complete", "needs_update", "readability",
+    )
     list_filter = (*PublishableAdmin.list_filter, "topics")
     search_fields = ("title_en", "title_it", "summary_en", "summary_it")
     prepopulated_fields = {"slug": ("title",)}
@@ -195,7 +317,9 @@ class ProcedureNoteAdmin(PublishableAdmin):
 
 @admin.register(FAQ)
 class FAQAdmin(PublishableAdmin):
-    list_display = ("question", "topic", "order", "status", "next_review_due", "languages_complete")
+    list_display = (
+        "question", "topic", "order", "status", "next_review_due", "languages_complete", "needs_update", "readability",
+    )
     list_filter = (*PublishableAdmin.list_filter, "topic")
     list_select_related = ("topic", "reviewed_by")
     search_fields = ("question_en", "question_it", "answer_en", "answer_it")
@@ -209,7 +333,7 @@ class FAQAdmin(PublishableAdmin):
 
 @admin.register(Page)
 class PageAdmin(PublishableAdmin):
-    list_display = ("title", "status", "last_reviewed", "next_review_due", "languages_complete")
+    list_display = ("title", "status", "next_review_due", "languages_complete", "needs_update", "readability")
     search_fields = ("title_en", "title_it")
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = (

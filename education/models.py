@@ -4,7 +4,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +49,14 @@ class PublishableQuerySet(TranslatedSlugQuerySet):
             return self.all()
         return self.published()
 
+    def needing_update(self, language):
+        """Items whose text in another language changed after their text in `language` was last updated."""
+        newer = Q()
+        for code, _name in settings.LANGUAGES:
+            if code != language:
+                newer |= Q(**{f"text_changed_{code}__gt": F(f"text_changed_{language}")})
+        return self.filter(newer).exclude(pk__in=self.missing_translation(language).values("pk"))
+
     def review_due(self, within_days=REVIEW_DUE_SOON_DAYS):
         """Published or in-review items whose next review is overdue or falls within `within_days`."""
         limit = timezone.localdate() + datetime.timedelta(days=within_days)
@@ -85,6 +93,57 @@ class Versioned(models.Model):
     def save(self, *args, **kwargs):
         self.version += 1
         super().save(*args, **kwargs)
+
+
+def translated_text_fields(model, localized=True):
+    """The text fields patients read in each language (title, summary, body...), as per-language names."""
+    from modeltranslation.translator import translator
+
+    names = [
+        name
+        for name in translator.get_options_for_model(model).fields
+        if name != "slug" and isinstance(model._meta.get_field(name), (models.CharField, models.TextField))
+    ]
+    if not localized:
+        return names
+    return [f"{name}_{code}" for name in names for code, _lang in settings.LANGUAGES]
+
+
+# What save() computes, so a save limited to some fields still stores it.
+QUALITY_FIELDS = (
+    "quality",
+    "claims_acknowledged",
+    "claims_acknowledged_at",
+    "claims_acknowledged_by",
+    *(f"text_changed_{code}" for code, _name in settings.LANGUAGES),
+)
+
+
+def quality_report(item):
+    """Readability and risky phrases per language, stored with the item on every save."""
+    from . import quality
+
+    report = {}
+    for code, _name in settings.LANGUAGES:
+        scored = "\n\n".join(getattr(item, f"{f}_{code}") or "" for f in item.readability_fields)
+        score = quality.readability(scored, code)
+        claims = []
+        for field in translated_text_fields(type(item), localized=False):
+            for claim in quality.find_risky_claims(getattr(item, f"{field}_{code}"), code):
+                claims.append({"language": code, "field": field, **claim._asdict()})
+        report[code] = {
+            "readability": None
+            if score is None
+            else {
+                "measure": score.measure,
+                "score": score.score,
+                "target": score.target,
+                "target_met": score.target_met,
+                "longest": [sentence.text for sentence in score.longest_sentences],
+            },
+            "claims": claims,
+        }
+    return report
 
 
 class Clinician(Versioned):
@@ -171,30 +230,117 @@ class Publishable(Versioned):
         help_text=_("Left empty, it is set to twelve months after the last review."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Per language (text_changed_en, text_changed_it): when that language's text last changed.
+    text_changed = models.DateTimeField(_("text last changed"), null=True, blank=True, editable=False)
+    quality = models.JSONField(_("content checks"), default=dict, blank=True, editable=False)
+    claims_acknowledged = models.JSONField(_("acknowledged phrases"), default=list, blank=True, editable=False)
+    claims_acknowledged_at = models.DateTimeField(_("phrases acknowledged at"), null=True, blank=True, editable=False)
+    claims_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("phrases acknowledged by"),
+    )
 
     objects = PublishableQuerySet.as_manager()
 
     # Translated text fields that must be filled for a language to count as complete.
     required_translations = ()
+    # The patient text whose readability is scored (summaries and titles are too short to score).
+    readability_fields = ()
 
     class Meta:
         abstract = True
 
     def clean(self):
         super().clean()
-        if self.status == Status.PUBLISHED and not (self.reviewed_by_id and self.last_reviewed):
-            raise ValidationError(
-                _("Only content with a medical review can be published: give the reviewing clinician and the date.")
-            )
+        if self.status == Status.PUBLISHED:
+            problems = self.publishing_problems()
+            if problems:
+                raise ValidationError(problems)
 
     def save(self, *args, **kwargs):
         if self.last_reviewed and not self.next_review_due:
             self.next_review_due = one_year_after(self.last_reviewed)
+        self.note_text_changes()
+        self.quality = quality_report(self)
+        if getattr(self, "acknowledging_claims", False):
+            self.claims_acknowledged = [claim for report in self.quality.values() for claim in report["claims"]]
+            self.claims_acknowledged_at = timezone.now()
+            self.claims_acknowledged_by = self.updated_by
+            self.acknowledging_claims = False
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *QUALITY_FIELDS}
         super().save(*args, **kwargs)
 
     @property
     def is_public(self):
         return self.status == Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    def publishing_problems(self):
+        """Why this item may not be published yet: the one rule for sign-off, used by forms and actions alike."""
+        problems = []
+        if not (self.reviewed_by_id and self.last_reviewed):
+            problems.append(
+                _("Only content with a medical review can be published: give the reviewing clinician and the date.")
+            )
+        if self.open_claims() and not getattr(self, "acknowledging_claims", False):
+            problems.append(
+                _(
+                    "The text has risky phrases that a clinical reviewer has not acknowledged yet: check them in "
+                    "“Content checks” and tick “I have checked the flagged phrases”."
+                )
+            )
+        return problems
+
+    def open_claims(self):
+        """Risky phrases in the current text that no reviewer has acknowledged."""
+        acknowledged = {(c["language"], c["phrase"], c["sentence"]) for c in self.claims_acknowledged}
+        return [
+            claim
+            for report in quality_report(self).values()
+            for claim in report["claims"]
+            if (claim["language"], claim["phrase"], claim["sentence"]) not in acknowledged
+        ]
+
+    def note_text_changes(self):
+        """Stamp each language whose text differs from the saved copy, so the other can be marked as behind."""
+        fields = translated_text_fields(type(self))
+        saved = type(self)._base_manager.filter(pk=self.pk).values(*fields).first() if self.pk else None
+        now = timezone.now()
+        for code, _name in settings.LANGUAGES:
+            names = [f"{field}_{code}" for field in translated_text_fields(type(self), localized=False)]
+            current = [getattr(self, name) or "" for name in names]
+            if saved is None:
+                changed = any(current)
+            else:
+                changed = current != [saved[name] or "" for name in names]
+            if changed:
+                setattr(self, f"text_changed_{code}", now)
+
+    def needs_update(self, language):
+        """True when another language's text changed after this language's text was last updated."""
+        mine = getattr(self, f"text_changed_{language}", None)
+        if mine is None or language in self.missing_languages():
+            return False
+        return any(
+            (getattr(self, f"text_changed_{code}", None) or mine) > mine
+            for code, _name in settings.LANGUAGES
+            if code != language
+        )
+
+    def newer_language(self, language):
+        """The language whose text is newer than `language`'s, for the patient notice; None when up to date."""
+        if not self.needs_update(language):
+            return None
+        others = [code for code, _name in settings.LANGUAGES if code != language]
+        return max(others, key=lambda code: getattr(self, f"text_changed_{code}", None) or timezone.now())
+
+    def mark_translation_current(self, language):
+        setattr(self, f"text_changed_{language}", timezone.now())
 
     def missing_languages(self):
         """Languages in which a required text field is still empty."""
@@ -226,6 +372,10 @@ class ProcedureNote(Publishable):
     sources = models.ManyToManyField(Source, blank=True, related_name="procedures", verbose_name=_("sources"))
 
     required_translations = ("title", "slug", "summary", "what_it_is", "risks", "when_to_contact")
+    readability_fields = (
+        "what_it_is", "how_it_works", "who_it_is_for", "before", "during", "aftercare", "risks", "results",
+        "when_to_contact",
+    )
     # The fixed sections, in the order patients read them. Markdown, rendered safely.
     SECTIONS = (
         "what_it_is",
@@ -265,6 +415,7 @@ class Article(Publishable):
     sources = models.ManyToManyField(Source, blank=True, related_name="articles", verbose_name=_("sources"))
 
     required_translations = ("title", "slug", "summary", "body")
+    readability_fields = ("body",)
 
     class Meta:
         ordering = ["-publish_at", "title"]
@@ -297,6 +448,7 @@ class FAQ(Publishable):
     order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Lower numbers come first."))
 
     required_translations = ("question", "answer")
+    readability_fields = ("answer",)
 
     class Meta:
         ordering = ["topic__order", "order", "pk"]
@@ -327,6 +479,7 @@ class Page(Publishable):
     body = models.TextField(_("body"), help_text=_("Markdown: ## for a heading, - for a list item."))
 
     required_translations = ("title", "slug", "body")
+    readability_fields = ("body",)
 
     class Meta:
         ordering = ["title"]

@@ -69,3 +69,12 @@ def unpublish(*, item, user):
         raise ValidationError(_("Only a published item can be unpublished."))
     item.status = Status.DRAFT
     _save(item, user, ["status"])
+
+
+@transaction.atomic
+def mark_translation_current(*, item, user, language):
+    """A translator's word that `language` already says what the newer text says."""
+    if not can_edit(user, item):
+        raise PermissionDenied
+    item.mark_translation_current(language)
+    _save(item, user, [])

@@ -19,24 +19,24 @@ class TopicTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", "body")
+    fields = ("title", "slug", "summary", "body", "text_changed")
     empty_values = SLUG_EMPTY
 
 
 @register(ProcedureNote)
 class ProcedureNoteTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", *ProcedureNote.KEY_FACTS, *ProcedureNote.SECTIONS)
+    fields = ("title", "slug", "summary", *ProcedureNote.KEY_FACTS, *ProcedureNote.SECTIONS, "text_changed")
     empty_values = SLUG_EMPTY
 
 
 @register(FAQ)
 class FAQTranslationOptions(TranslationOptions):
-    fields = ("question", "answer")
+    fields = ("question", "answer", "text_changed")
 
 
 @register(Page)
 class PageTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", "body")
+    fields = ("title", "slug", "summary", "body", "text_changed")
     empty_values = SLUG_EMPTY
 
 

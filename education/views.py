@@ -36,7 +36,9 @@ def language_links(request, obj=None):
 def render_item(request, template, context, item):
     """Render a detail page; an item patients cannot see yet is a staff preview: bannered and never cached."""
     preview = not item.is_public
-    response = render(request, template, {**context, "preview": preview})
+    newer = item.newer_language(translation.get_language())
+    newer_link = next((link for link in context["language_links"] if link["code"] == newer), None)
+    response = render(request, template, {**context, "preview": preview, "newer_link": newer_link})
     if preview:
         patch_cache_control(response, private=True, no_store=True)
     return response

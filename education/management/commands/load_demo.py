@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from education.models import Clinic, Clinician
+from education.models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote
 
 DEMO_FIXTURE = settings.BASE_DIR / "fixtures" / "demo.json"
 DEMO_PASSWORD = "demo"
@@ -25,6 +25,10 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, verbosity=1, **options):
         if force or not Clinic.objects.exists():
             call_command("loaddata", DEMO_FIXTURE, verbosity=0)
+            # Fixtures load raw; saving once stores each item's readability scores and phrase checks.
+            for model in (Article, ProcedureNote, FAQ, Page):
+                for item in model.objects.all():
+                    item.save()
             if verbosity:
                 self.stdout.write("Loaded the demo content.")
         elif verbosity:
