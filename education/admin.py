@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from .models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Topic
+from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Topic
 
 REVIEW_FIELDSET = (
     _("Publishing and review"),
@@ -42,8 +43,9 @@ class ArticleAdmin(PublishableAdmin):
     search_fields = ("title_en", "title_it", "summary_en", "summary_it")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("topics", "procedures", "sources")
+    autocomplete_fields = ("image",)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "body")}),
+        (None, {"fields": ("title", "slug", "summary", "body", "image")}),
         (_("Links"), {"fields": ("topics", "procedures", "sources")}),
         REVIEW_FIELDSET,
     )
@@ -56,8 +58,9 @@ class ProcedureNoteAdmin(PublishableAdmin):
     search_fields = ("title_en", "title_it", "summary_en", "summary_it")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("topics", "sources")
+    autocomplete_fields = ("image",)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary")}),
+        (None, {"fields": ("title", "slug", "summary", "image")}),
         (_("Key facts"), {"fields": ProcedureNote.KEY_FACTS}),
         (_("Sections"), {"fields": ProcedureNote.SECTIONS}),
         (_("Links"), {"fields": ("topics", "sources")}),
@@ -91,6 +94,7 @@ class TopicAdmin(TabbedTranslationAdmin):
 class ClinicianAdmin(TabbedTranslationAdmin):
     list_display = ("name", "role", "credentials")
     search_fields = ("name", "role_en", "role_it")
+    autocomplete_fields = ("photo",)
 
 
 @admin.register(Source)
@@ -111,3 +115,26 @@ class PageAdmin(PublishableAdmin):
     search_fields = ("title_en", "title_it")
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = ((None, {"fields": ("title", "slug", "summary", "body")}), REVIEW_FIELDSET)
+
+
+@admin.register(Image)
+class ImageAdmin(TabbedTranslationAdmin):
+    list_display = ("thumbnail", "__str__", "decorative", "width", "height", "format", "created_at")
+    list_display_links = ("thumbnail", "__str__")
+    list_filter = ("decorative", "format")
+    search_fields = ("alt_en", "alt_it", "credit_en", "credit_it")
+    readonly_fields = ("thumbnail", "width", "height", "format")
+    fieldsets = (
+        (None, {"fields": (("file", "thumbnail"), "alt", "decorative", "credit")}),
+        (_("Stored image"), {"fields": ("width", "height", "format")}),
+    )
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj):
+        if not obj.pk or not obj.thumbnail_url:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="120" height="{}" style="object-fit: contain">',
+            obj.thumbnail_url,
+            round(120 * obj.height / obj.width) if obj.width else 120,
+        )

@@ -1,7 +1,7 @@
 """The staff roles, kept in step with the models after every migrate so they exist on every install."""
 from django.contrib.auth.models import Group, Permission
 
-CONTENT_MODELS = ("article", "procedurenote", "faq", "page", "topic", "source")
+CONTENT_MODELS = ("article", "procedurenote", "faq", "page", "topic", "source", "image")
 EDITOR_PERMISSIONS = [
     f"{action}_{model}" for model in CONTENT_MODELS for action in ("add", "change", "view")
 ] + ["view_clinician", "view_clinic"]

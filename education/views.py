@@ -23,7 +23,7 @@ def language_links(request, obj=None):
 
 
 def published_articles():
-    return Article.objects.published().select_related("reviewed_by")
+    return Article.objects.published().select_related("reviewed_by__photo", "image")
 
 
 @require_GET
@@ -68,7 +68,7 @@ def article_detail(request, slug):
 def procedure_detail(request, slug):
     procedure = get_object_or_404(
         ProcedureNote.objects.published()
-        .select_related("reviewed_by")
+        .select_related("reviewed_by__photo", "image")
         .by_slug(slug)
         .prefetch_related(
             "topics",
@@ -105,6 +105,6 @@ def faq_list(request):
 
 @require_GET
 def page_detail(request, slug):
-    page = get_object_or_404(Page.objects.published().select_related("reviewed_by").by_slug(slug))
+    page = get_object_or_404(Page.objects.published().select_related("reviewed_by__photo").by_slug(slug))
     context = {"page": page, "language_links": language_links(request, page)}
     return render(request, "education/page_detail.html", context)
