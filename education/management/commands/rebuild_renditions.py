@@ -29,7 +29,8 @@ class Command(BaseCommand):
                     try:
                         image.rebuild_renditions()
                     except (OSError, ValidationError) as error:
-                        raise CommandError(f"Image {image.pk} ({image.file.name}) could not be read: {error}") from error
+                        message = f"Image {image.pk} ({image.file.name}) could not be read: {error}"
+                        raise CommandError(message) from error
                 count += 1
         if verbosity:
             verb = "Would rebuild" if dry_run else "Rebuilt"
