@@ -1,8 +1,12 @@
 """Images: unsafe uploads are refused leaving nothing behind, metadata is removed, renditions serve small phones."""
 import io
+import os
 import re
 import struct
+import subprocess
+import sys
 import zlib
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -345,3 +349,79 @@ def test_images_add_no_queries_to_the_article_page(client, django_assert_num_que
     with django_assert_num_queries(len(plain_queries)):
         html = client.get(illustrated.get_absolute_url()).text
     assert html.count("<picture>") == 2
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("ratio", "expected"), [(1, "480w.webp"), (2, "960w.webp")])
+def test_phone_in_a_real_browser_downloads_only_the_rendition_it_needs(live_server, monkeypatch, ratio, expected):
+    if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    article = make_article(image=make_image(3000, 2000))
+    requested = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 375, "height": 667}, device_scale_factor=ratio)
+        page.on("request", lambda request: requested.append(request.url) if "/images/" in request.url else None)
+        page.goto(live_server.url + article.get_absolute_url())
+        page.wait_for_load_state("networkidle")
+        browser.close()
+    assert len(requested) == 1
+    assert requested[0].endswith(expected)
+
+
+def settings_storage(**env):
+    """The default storage backend that clinic.settings picks with these environment variables."""
+    code = "import clinic.settings as s; print(s.STORAGES['default']['BACKEND'])"
+    environ = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "DJANGO_MEDIA"))}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=environ | {"DJANGO_DEBUG": "1"} | env,
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_media_storage_is_the_file_system_unless_s3_is_asked_for():
+    result = settings_storage()
+    assert result.stdout.strip() == "django.core.files.storage.FileSystemStorage", result.stderr
+    # Without django-storages installed, or without a bucket, s3 is refused with a message that says what is missing.
+    refused = settings_storage(DJANGO_MEDIA_STORAGE="s3")
+    assert refused.returncode != 0
+    assert "DJANGO_MEDIA_STORAGE=s3 needs" in refused.stderr
+    assert "DJANGO_MEDIA_STORAGE must be" in settings_storage(DJANGO_MEDIA_STORAGE="ftp").stderr
+
+
+def test_editors_may_add_and_change_images_and_reviewers_may_delete_them():
+    from django.contrib.auth.models import Group
+
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    reviewers = set(Group.objects.get(name="Clinical reviewers").permissions.values_list("codename", flat=True))
+    assert {"add_image", "change_image", "view_image"} <= editors
+    assert "delete_image" not in editors
+    assert "delete_image" in reviewers
+
+
+def test_rebuild_stops_with_a_clear_error_and_keeps_the_old_renditions(media, django_capture_on_commit_callbacks):
+    good, broken = make_image(), make_image()
+    default_storage.delete(broken.file.name)
+    default_storage.save(broken.file.name, ContentFile(b"not an image any more"))
+    before = {image.pk: image.renditions for image in (good, broken)}
+    with pytest.raises(CommandError, match=f"Image {broken.pk}"):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("rebuild_renditions", verbosity=0)
+    for image in (good, broken):
+        image.refresh_from_db()
+        assert image.renditions == before[image.pk]
+    assert set(stored_files(media)) == set(good.stored_names()) | set(broken.stored_names())

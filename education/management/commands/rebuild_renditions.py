@@ -20,7 +20,7 @@ class Command(BaseCommand):
         queryset = Image.objects.order_by("pk")
         if ids:
             queryset = queryset.filter(pk__in=ids)
-        count = 0
+        count, written = 0, []
         with transaction.atomic():
             for image in queryset.iterator():
                 if verbosity >= 2:
@@ -29,8 +29,12 @@ class Command(BaseCommand):
                     try:
                         image.rebuild_renditions()
                     except (OSError, ValidationError) as error:
+                        # The transaction rolls back to the old renditions, so the new files would be orphans.
+                        for name in written:
+                            image.file.storage.delete(name)
                         message = f"Image {image.pk} ({image.file.name}) could not be read: {error}"
                         raise CommandError(message) from error
+                    written += [rendition["name"] for rendition in image.renditions]
                 count += 1
         if verbosity:
             verb = "Would rebuild" if dry_run else "Rebuilt"
