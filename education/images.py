@@ -95,6 +95,9 @@ def decode(upload):
         image = ImageOps.exif_transpose(image)
     except (OSError, SyntaxError, ValueError, EOFError, PILImage.DecompressionBombError):
         raise ValidationError(MESSAGES["broken"], code="broken") from None
+    if image.mode.startswith("I"):
+        # 16-bit greyscale: scale to 8 bits, since a plain conversion would clip most values to white.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     mode = "RGBA" if has_alpha else "RGB"
     # A fresh image carries pixels only: no EXIF, GPS, XMP, comments or text chunks.

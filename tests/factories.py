@@ -121,10 +121,10 @@ def make_clinic(**overrides):
 
 
 def image_bytes(width=1200, height=800, image_format="JPEG", mode="RGB", color=(40, 120, 160), **save_options):
-    """A picture drawn by Pillow: a plain colour with a lighter square, so resizing has something to keep."""
+    """A picture drawn by Pillow: a plain colour (with a lighter square in colour modes)."""
     picture = PILImage.new(mode, (width, height), color)
-    light = (230, 240, 245, 255)[: len(mode)]
-    picture.paste(light, (width // 4, height // 4, width // 2, height // 2))
+    if mode in ("RGB", "RGBA"):
+        picture.paste((230, 240, 245, 255)[: len(mode)], (width // 4, height // 4, width // 2, height // 2))
     buffer = io.BytesIO()
     picture.save(buffer, image_format, **save_options)
     return buffer.getvalue()

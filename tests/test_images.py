@@ -425,3 +425,23 @@ def test_rebuild_stops_with_a_clear_error_and_keeps_the_old_renditions(media, dj
         image.refresh_from_db()
         assert image.renditions == before[image.pk]
     assert set(stored_files(media)) == set(good.stored_names()) | set(broken.stored_names())
+
+
+def test_sixteen_bit_greyscale_keeps_its_tones():
+    image = Image(alt_en="Scan", alt_it="Scansione")
+    image.file = ContentFile(image_bytes(500, 300, "PNG", mode="I;16", color=30000), name="scan.png")
+    image.save()
+    stored = PILImage.open(default_storage.open(image.file.name)).convert("L")
+    assert stored.getpixel((0, 0)) == 30000 // 256
+
+
+def test_editing_only_the_alt_text_keeps_the_files(admin_client, media, django_capture_on_commit_callbacks):
+    image = make_image()
+    files = stored_files(media)
+    url = reverse("admin:education_image_change", args=[image.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"alt_en": "New words", "alt_it": "Parole nuove"})
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.alt_it == "Parole nuove"
+    assert stored_files(media) == files
