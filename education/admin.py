@@ -8,14 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.template.loader import render_to_string
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
 from . import services
-from .models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Topic
+from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Topic
 
 REVIEW_FIELDS = ("status", "publish_at", "reviewed_by", "last_reviewed", "next_review_due")
 CHECK_FIELDS = tuple(f"checks_{code}" for code, _name in settings.LANGUAGES)
@@ -290,8 +290,9 @@ class ArticleAdmin(PublishableAdmin):
     search_fields = ("title_en", "title_it", "summary_en", "summary_it")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("topics", "procedures", "sources")
+    autocomplete_fields = ("image",)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "body")}),
+        (None, {"fields": ("title", "slug", "summary", "body", "image")}),
         (_("Links"), {"fields": ("topics", "procedures", "sources")}),
         (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
     )
@@ -306,8 +307,9 @@ class ProcedureNoteAdmin(PublishableAdmin):
     search_fields = ("title_en", "title_it", "summary_en", "summary_it")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("topics", "sources")
+    autocomplete_fields = ("image",)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary")}),
+        (None, {"fields": ("title", "slug", "summary", "image")}),
         (_("Key facts"), {"fields": ProcedureNote.KEY_FACTS}),
         (_("Sections"), {"fields": ProcedureNote.SECTIONS}),
         (_("Links"), {"fields": ("topics", "sources")}),
@@ -355,6 +357,7 @@ class ClinicianAdmin(VersionedAdmin, TabbedTranslationAdmin):
     list_display = ("name", "role", "credentials", "user")
     list_select_related = ("user",)
     search_fields = ("name", "role_en", "role_it")
+    autocomplete_fields = ("photo",)
 
 
 @admin.register(Source)
@@ -367,3 +370,26 @@ class SourceAdmin(VersionedAdmin):
 @admin.register(Clinic)
 class ClinicAdmin(VersionedAdmin, TabbedTranslationAdmin):
     list_display = ("name", "phone", "email")
+
+
+@admin.register(Image)
+class ImageAdmin(TabbedTranslationAdmin):
+    list_display = ("thumbnail", "__str__", "decorative", "width", "height", "format", "created_at")
+    list_display_links = ("thumbnail", "__str__")
+    list_filter = ("decorative", "format")
+    search_fields = ("alt_en", "alt_it", "credit_en", "credit_it")
+    readonly_fields = ("thumbnail", "width", "height", "format")
+    fieldsets = (
+        (None, {"fields": (("file", "thumbnail"), "alt", "decorative", "credit")}),
+        (_("Stored image"), {"fields": ("width", "height", "format")}),
+    )
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj):
+        if not obj.pk or not obj.thumbnail_url:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="120" height="{}" style="object-fit: contain">',
+            obj.thumbnail_url,
+            round(120 * obj.height / obj.width) if obj.width else 120,
+        )

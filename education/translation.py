@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Topic
+from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Topic
 
 # Empty slugs are stored as NULL so that the per-language unique constraint allows many untranslated items.
 SLUG_EMPTY = {"slug": None}
@@ -43,3 +43,8 @@ class PageTranslationOptions(TranslationOptions):
 @register(Clinic)
 class ClinicTranslationOptions(TranslationOptions):
     fields = ("name", "address", "opening_hours", "emergency")
+
+
+@register(Image)
+class ImageTranslationOptions(TranslationOptions):
+    fields = ("alt", "credit")

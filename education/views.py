@@ -45,7 +45,7 @@ def render_item(request, template, context, item):
 
 
 def published_articles():
-    return Article.objects.published().select_related("reviewed_by")
+    return Article.objects.published().select_related("reviewed_by__photo", "image")
 
 
 def published_faqs():
@@ -80,7 +80,7 @@ def topic_detail(request, slug):
 def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user)
-        .select_related("reviewed_by")
+        .select_related("reviewed_by__photo", "image")
         .by_slug(slug)
         .prefetch_related(
             "topics",
@@ -110,7 +110,7 @@ def _filled(procedure, names):
 def procedure_detail(request, slug):
     procedure = get_object_or_404(
         ProcedureNote.objects.visible_to(request.user)
-        .select_related("reviewed_by")
+        .select_related("reviewed_by__photo", "image")
         .by_slug(slug)
         .prefetch_related(
             "topics",
@@ -149,7 +149,7 @@ def faq_detail(request, pk):
 
 @require_GET
 def page_detail(request, slug):
-    page = get_object_or_404(Page.objects.visible_to(request.user).select_related("reviewed_by").by_slug(slug))
+    page = get_object_or_404(Page.objects.visible_to(request.user).select_related("reviewed_by__photo").by_slug(slug))
     context = {"page": page, "language_links": language_links(request, page)}
     return render_item(request, "education/page_detail.html", context, page)
 

@@ -1,10 +1,13 @@
 """Small helpers that make content for a test, with overrides for what the test is about."""
 import datetime
+import io
 import itertools
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image as PILImage
 
-from education.models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic
+from education.models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Topic
 
 _numbers = itertools.count(1)
 
@@ -128,3 +131,22 @@ def make_staff(username, role=None, email=None, **overrides):
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def image_bytes(width=1200, height=800, image_format="JPEG", mode="RGB", color=(40, 120, 160), **save_options):
+    """A picture drawn by Pillow: a plain colour (with a lighter square in colour modes)."""
+    picture = PILImage.new(mode, (width, height), color)
+    if mode in ("RGB", "RGBA"):
+        picture.paste((230, 240, 245, 255)[: len(mode)], (width // 4, height // 4, width // 2, height // 2))
+    buffer = io.BytesIO()
+    picture.save(buffer, image_format, **save_options)
+    return buffer.getvalue()
+
+
+def make_image(width=1200, height=800, image_format="JPEG", **overrides):
+    """A saved Image with its renditions in storage (tests point MEDIA_ROOT at a temporary folder)."""
+    fields = {"alt_en": "A blue test picture", "alt_it": "Un'immagine di prova blu"}
+    image = Image(**(fields | overrides))
+    image.file = ContentFile(image_bytes(width, height, image_format), name="upload.jpg")
+    image.save()
+    return image

@@ -29,6 +29,7 @@ class Command(BaseCommand):
             for model in (Article, ProcedureNote, FAQ, Page):
                 for item in model.objects.all():
                     item.save()
+            call_command("make_demo_images", verbosity=0)
             if verbosity:
                 self.stdout.write("Loaded the demo content.")
         elif verbosity:
