@@ -7,3 +7,10 @@ def _english_by_default():
     # Tests start in the default language whatever an earlier test activated.
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder, never into the repository."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

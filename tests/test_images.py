@@ -32,13 +32,6 @@ pytestmark = pytest.mark.django_db
 ADD_URL = reverse("admin:education_image_add")
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Every file these tests store goes to a temporary folder, never into the repository."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def stored_files(media):
     return sorted(str(path.relative_to(media)) for path in media.rglob("*") if path.is_file())
 
