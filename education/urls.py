@@ -11,4 +11,5 @@ urlpatterns = [
     path(pgettext_lazy("url", "procedures/<slug:slug>/"), views.procedure_detail, name="procedure"),
     path(pgettext_lazy("url", "faq/"), views.faq_list, name="faq"),
     path(pgettext_lazy("url", "about/<slug:slug>/"), views.page_detail, name="page"),
+    path(pgettext_lazy("url", "search/"), views.search_results, name="search"),
 ]

@@ -1,4 +1,6 @@
 """Patient pages. Every query for content goes through `published()`, the one rule for what patients may see."""
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
@@ -6,6 +8,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from . import search
 from .models import FAQ, Article, Page, ProcedureNote, Topic
 
 
@@ -108,3 +111,26 @@ def page_detail(request, slug):
     page = get_object_or_404(Page.objects.published().select_related("reviewed_by").by_slug(slug))
     context = {"page": page, "language_links": language_links(request, page)}
     return render(request, "education/page_detail.html", context)
+
+
+@require_GET
+def search_results(request):
+    """The site search: any query gives a page (see education/search.py for what it matches and how)."""
+    results = search.search(request.GET.get("q", ""), page=request.GET.get("page"))
+    context = {
+        "results": results,
+        "search_query": results.query,
+        # Suggested when nothing matched; the template reads them only then.
+        "topics": Topic.objects.all(),
+        "language_links": search_language_links(request, results.query),
+    }
+    return render(request, "education/search_results.html", context)
+
+
+def search_language_links(request, query):
+    """The same search in every language (the query is kept; page numbers differ between languages)."""
+    links = language_links(request)
+    if query:
+        for link in links:
+            link["url"] += "?" + urlencode({"q": query})
+    return links
