@@ -17,6 +17,7 @@ The index follows content through `post_save`/`post_delete` receivers (`connect_
 `ready()`), not through the models' `save()`: deletes made by querysets, the admin's bulk delete and cascades call no
 model method, but do send `post_delete`. `QuerySet.update()` of text sends nothing: run `rebuild_search_index` after one.
 """
+import bisect
 import functools
 import html
 import re
@@ -28,6 +29,7 @@ import snowballstemmer
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection, models, transaction
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.html import escape, strip_tags
@@ -161,8 +163,10 @@ def highlight(text, query_stems, language, size=SNIPPET_WORDS):
     is_match = set(matched)
 
     def distinct_matches(start):
-        return len({token_stems[i] for i in matched if start <= i < start + size})
+        window = matched[bisect.bisect_left(matched, start) : bisect.bisect_left(matched, start + size)]
+        return len({token_stems[i] for i in window})
 
+    # The window that shows the most different query words, starting a few words before a match.
     start = max((max(0, i - 3) for i in matched), key=distinct_matches, default=0)
     end = min(len(tokens), start + size)
     pieces, position = [], tokens[start].start()
@@ -181,11 +185,13 @@ def highlight(text, query_stems, language, size=SNIPPET_WORDS):
 
 
 def _visibility_sql(alias):
-    """SQL (and params) true for documents whose item `published()` lets patients see."""
+    """SQL (and params) true for the documents, `alias` in the query, whose item `published()` lets patients see."""
     clauses, params = [], []
     for kind in KINDS.values():
-        sql, kind_params = kind.model.objects.published().values("pk").query.sql_with_params()
-        clauses.append(f"({alias}.kind = %s AND {alias}.object_id IN ({sql}))")
+        # Checked per matched document (a primary key lookup), rather than listing every published item first.
+        published = kind.model.objects.published().filter(pk=RawSQL(f"{alias}.object_id", ())).order_by()
+        sql, kind_params = published.values("pk").query.sql_with_params()
+        clauses.append(f"({alias}.kind = %s AND EXISTS ({sql}))")
         params += [kind.name, *kind_params]
     return "(" + " OR ".join(clauses) + ")", params
 
