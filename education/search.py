@@ -4,7 +4,7 @@ One interface, `search(query, language, page)`, over two engines chosen by the d
 
 - PostgreSQL: a weighted tsvector per document (title A, summary B, body C) in `education_search_pg`, with a GIN
   index, built with the `clinic_english`/`clinic_italian` text search configurations (unaccent, then the Snowball
-  stemmer); ranked with ts_rank, snippets from ts_headline.
+  stemmer); ranked with ts_rank over a smaller vector (see PostgreSQLEngine), snippets from ts_headline.
 - SQLite: an FTS5 table, `education_search_fts`. FTS5 only stems English (porter), so this module stems both the
   indexed text and the query itself with the same Snowball stemmers, after stripping accents; ranked with bm25,
   snippets from a small highlighter over the original text.
@@ -15,7 +15,8 @@ searching, through the models' `published()` querysets, so publishing or schedul
 
 The index follows content through `post_save`/`post_delete` receivers (`connect_signals`, called from the app's
 `ready()`), not through the models' `save()`: deletes made by querysets, the admin's bulk delete and cascades call no
-model method, but do send `post_delete`. `QuerySet.update()` of text sends nothing: run `rebuild_search_index` after one.
+model method, but do send `post_delete`. `QuerySet.update()` of text sends nothing: run `rebuild_search_index`
+after one.
 """
 import bisect
 import functools
@@ -184,14 +185,20 @@ def highlight(text, query_stems, language, size=SNIPPET_WORDS):
     return ("… " if start else "") + snippet + (" …" if end < len(tokens) else "")
 
 
-def _visibility_sql(alias):
-    """SQL (and params) true for the documents, `alias` in the query, whose item `published()` lets patients see."""
+def _visibility_sql(alias, correlated):
+    """SQL (and params) true for the rows of `alias` (with kind and object_id) whose item patients may see.
+
+    Built from `published()` itself. Correlated: EXISTS, a primary key lookup per matched row; otherwise IN, the
+    published ids listed once. Which is cheaper depends on the engine.
+    """
     clauses, params = [], []
     for kind in KINDS.values():
-        # Checked per matched document (a primary key lookup), rather than listing every published item first.
-        published = kind.model.objects.published().filter(pk=RawSQL(f"{alias}.object_id", ())).order_by()
+        published = kind.model.objects.published().order_by()
+        if correlated:
+            published = published.filter(pk=RawSQL(f"{alias}.object_id", ()))
         sql, kind_params = published.values("pk").query.sql_with_params()
-        clauses.append(f"({alias}.kind = %s AND EXISTS ({sql}))")
+        test = f"EXISTS ({sql})" if correlated else f"{alias}.object_id IN ({sql})"
+        clauses.append(f"({alias}.kind = %s AND {test})")
         params += [kind.name, *kind_params]
     return "(" + " OR ".join(clauses) + ")", params
 
@@ -239,7 +246,8 @@ class SQLiteEngine:
         return (" AND " if match_all else " OR ").join(quoted) or '""'
 
     def _where(self, words, language, match_all):
-        visible, params = _visibility_sql("d")
+        # SQLite would build each id list by reading whole item rows: a lookup per match is far cheaper.
+        visible, params = _visibility_sql("d", correlated=True)
         sql = (
             f"FROM {self.TABLE} JOIN education_searchdocument d ON d.id = {self.TABLE}.rowid "
             f"WHERE {self.TABLE} MATCH %s AND d.language = %s AND {visible}"
@@ -253,29 +261,41 @@ class SQLiteEngine:
             return cursor.fetchone()[0]
 
     def page(self, words, language, match_all, offset, limit):
-        """[(kind, object_id, marked snippet)] for one page, best first."""
+        """(number of matches, [(kind, object_id, marked snippet)] for one page, best first).
+
+        The number is None when the page is past the end: no row is left to carry it.
+        """
         where, params = self._where(words, language, match_all)
         weights = ", ".join(str(weight) for weight in self.WEIGHTS)
-        # Rank ids alone, then read the text of just this page's documents.
+        # Rank ids alone, then read the text of just this page's documents. FTS5 refuses bm25() beside a window
+        # function, hence the materialized step between them.
         sql = (
-            "SELECT d.kind, d.object_id, d.summary, d.body FROM ("
-            f"SELECT d.id AS id, bm25({self.TABLE}, {weights}) AS score {where} ORDER BY score, d.id LIMIT %s OFFSET %s"
+            f"WITH matches AS MATERIALIZED (SELECT d.id AS id, bm25({self.TABLE}, {weights}) AS score {where}) "
+            "SELECT d.kind, d.object_id, d.summary, d.body, ranked.total FROM ("
+            "SELECT id, score, COUNT(*) OVER () AS total FROM matches ORDER BY score, id LIMIT %s OFFSET %s"
             ") AS ranked JOIN education_searchdocument d ON d.id = ranked.id ORDER BY ranked.score, ranked.id"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset])
             rows = cursor.fetchall()
         query_stems = set(stems(words, language))
-        return [
+        hits = [
             (kind, object_id, highlight(f"{summary} {body}".strip(), query_stems, language))
-            for kind, object_id, summary, body in rows
+            for kind, object_id, summary, body, _total in rows
         ]
+        return (rows[0][-1] if rows else None), hits
 
 
 class PostgreSQLEngine:
-    """tsvector with a GIN index; ts_rank orders, ts_headline marks."""
+    """A GIN-indexed tsvector finds the matches; a small one ranks them; ts_headline marks the snippet.
+
+    Ranking reads the title, the summary and the opening of the body (RANKED_BODY characters) rather than the whole
+    text: whole-text vectors are stored out of line (TOAST), and reading thousands of them for a common word is what
+    makes full-text search slow. Matching still covers the whole text.
+    """
 
     TABLE = "education_search_pg"
+    RANKED_BODY = 300  # characters: about the first paragraph
     HEADLINE_OPTIONS = (
         f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, "
         'MaxFragments=2, FragmentDelimiter=" … "'
@@ -293,13 +313,15 @@ class PostgreSQLEngine:
             for language, ids in by_language.items():
                 config = self._config(language)
                 cursor.execute(
-                    f"INSERT INTO {self.TABLE} (document_id, vector) "
-                    "SELECT id, setweight(to_tsvector(%s::regconfig, title), 'A') "
-                    "|| setweight(to_tsvector(%s::regconfig, summary), 'B') "
-                    "|| setweight(to_tsvector(%s::regconfig, body), 'C') "
-                    "FROM education_searchdocument WHERE id = ANY(%s) "
-                    "ON CONFLICT (document_id) DO UPDATE SET vector = EXCLUDED.vector",
-                    [config, config, config, ids],
+                    f"INSERT INTO {self.TABLE} (document_id, language, kind, object_id, vector, rank_vector) "
+                    "SELECT id, language, kind, object_id, head || setweight(to_tsvector(%s::regconfig, body), 'C'), "
+                    "head || setweight(to_tsvector(%s::regconfig, left(body, %s)), 'C') FROM ("
+                    "SELECT *, setweight(to_tsvector(%s::regconfig, title), 'A') "
+                    "|| setweight(to_tsvector(%s::regconfig, summary), 'B') AS head "
+                    "FROM education_searchdocument WHERE id = ANY(%s)) AS documents "
+                    "ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, kind = EXCLUDED.kind, "
+                    "object_id = EXCLUDED.object_id, vector = EXCLUDED.vector, rank_vector = EXCLUDED.rank_vector",
+                    [config, config, self.RANKED_BODY, config, config, ids],
                 )
 
     def remove(self, document_ids):
@@ -317,11 +339,11 @@ class PostgreSQLEngine:
 
     def _where(self, words, language, match_all):
         tsquery, query_params = self._tsquery(words, language, match_all)
-        visible, params = _visibility_sql("d")
+        # PostgreSQL hashes each published id list once; cheaper than a lookup per match when a word is common.
+        visible, params = _visibility_sql("s", correlated=False)
         sql = (
-            f"FROM {self.TABLE} s JOIN education_searchdocument d ON d.id = s.document_id "
-            f"CROSS JOIN (SELECT {tsquery} AS query) AS q "
-            f"WHERE s.vector @@ q.query AND d.language = %s AND {visible}"
+            f"FROM {self.TABLE} s CROSS JOIN (SELECT {tsquery} AS query) AS q "
+            f"WHERE s.vector @@ q.query AND s.language = %s AND {visible}"
         )
         return sql, [*query_params, language, *params]
 
@@ -332,18 +354,22 @@ class PostgreSQLEngine:
             return cursor.fetchone()[0]
 
     def page(self, words, language, match_all, offset, limit):
+        """As SQLiteEngine.page."""
         where, params = self._where(words, language, match_all)
         # ts_headline reads whole texts, so it runs on this page's rows only.
         sql = (
             "SELECT d.kind, d.object_id, "
-            "ts_headline(%s::regconfig, d.summary || ' ' || d.body, ranked.query, %s) FROM ("
-            f"SELECT d.id AS id, q.query AS query, ts_rank(s.vector, q.query) AS score {where} "
-            "ORDER BY score DESC, d.id LIMIT %s OFFSET %s"
+            "ts_headline(%s::regconfig, d.summary || ' ' || d.body, ranked.query, %s), ranked.total FROM ("
+            "SELECT s.document_id AS id, q.query AS query, ts_rank(s.rank_vector, q.query) AS score, "
+            f"COUNT(*) OVER () AS total {where} "
+            "ORDER BY score DESC, s.document_id LIMIT %s OFFSET %s"
             ") AS ranked JOIN education_searchdocument d ON d.id = ranked.id ORDER BY ranked.score DESC, ranked.id"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [self._config(language), self.HEADLINE_OPTIONS, *params, limit, offset])
-            return [(kind, object_id, snippet.strip()) for kind, object_id, snippet in cursor.fetchall()]
+            rows = cursor.fetchall()
+        hits = [(kind, object_id, snippet.strip()) for kind, object_id, snippet, _total in rows]
+        return (rows[0][-1] if rows else None), hits
 
 
 ENGINES = {"sqlite": SQLiteEngine, "postgresql": PostgreSQLEngine}
@@ -363,7 +389,9 @@ def _documents(kind, item):
         with translation.override(language):
             title, summary, body = (clean_text(text) for text in kind.texts(item))
         documents.append(
-            SearchDocument(kind=kind.name, object_id=item.pk, language=language, title=title, summary=summary, body=body)
+            SearchDocument(
+                kind=kind.name, object_id=item.pk, language=language, title=title, summary=summary, body=body
+            )
         )
     return documents
 
@@ -440,15 +468,31 @@ class Hit:
 
 
 class _Matches:
-    """The ranked hits of one query as a lazy sequence, so Paginator counts them and fetches one page only."""
+    """The ranked hits of one query as a lazy sequence, so Paginator counts them and fetches one page only.
 
-    def __init__(self, engine, words, language, match_all):
+    One query answers both: it fetches the page asked for (`offset`) and the number of matches with it. Only a page
+    number past the end costs a second query for the count, and a third for the last page.
+    """
+
+    def __init__(self, engine, words, language, match_all, offset, per_page):
         self.engine, self.words, self.language, self.match_all = engine, words, language, match_all
-        self._count = None
+        self.offset, self.per_page = offset, per_page
+        self._count, self._pages = None, {}
+
+    def _fetch(self, offset):
+        if offset not in self._pages:
+            total, self._pages[offset] = self.engine.page(
+                self.words, self.language, self.match_all, offset, self.per_page
+            )
+            if total is not None:
+                self._count = total
+        return self._pages[offset]
 
     def count(self):
         if self._count is None:
-            self._count = self.engine.count(self.words, self.language, self.match_all)
+            self._fetch(self.offset)
+        if self._count is None:
+            self._count = self.engine.count(self.words, self.language, self.match_all) if self.offset else 0
         return self._count
 
     def __len__(self):
@@ -456,7 +500,7 @@ class _Matches:
 
     def __getitem__(self, page):
         limit = max(0, page.stop - page.start)
-        rows = self.engine.page(self.words, self.language, self.match_all, page.start, limit) if limit else []
+        rows = self._fetch(page.start)[:limit] if limit else []
         # Items are read once more through published(), the one rule, in case one changed since the count.
         items = {}
         for name in {kind for kind, _id, _snippet in rows}:
@@ -504,10 +548,15 @@ def search(query, language=None, page=1, per_page=PER_PAGE):
     query, shortened = clean_query(query)
     words = query_words(query)
     engine = get_engine()
-    matches, matched_all = _Matches(engine, words, language, match_all=True), True
+    try:
+        # Only a hint for fetching the right page with the count; Paginator.get_page still decides.
+        offset = max(0, int(page) - 1) * per_page
+    except (TypeError, ValueError, OverflowError):
+        offset = 0
+    matches, matched_all = _Matches(engine, words, language, True, offset, per_page), True
     if not words:
         matches = []
     elif matches.count() == 0 and len(words) > 1:
-        matches, matched_all = _Matches(engine, words, language, match_all=False), False
+        matches, matched_all = _Matches(engine, words, language, False, offset, per_page), False
     paginator = Paginator(matches, per_page)
     return SearchResults(query, words, shortened, matched_all, paginator.get_page(page))

@@ -1,8 +1,9 @@
 """The search index: SearchDocument holds the text; each engine keeps its own full-text index beside it.
 
 SQLite gets an FTS5 table whose rowid is the SearchDocument id and which holds stemmed words (education/search.py
-stems them, as FTS5 has no Italian stemmer). PostgreSQL gets a table of weighted tsvectors with a GIN index, and
-text search configurations that strip accents (unaccent) before stemming, so "perche" finds "perché".
+stems them, as FTS5 has no Italian stemmer). PostgreSQL gets a table of weighted tsvectors (one to match, with a GIN
+index, and a smaller one to rank), and text search configurations that strip accents (unaccent) before stemming,
+so "perche" finds "perché".
 """
 from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations, models
@@ -20,9 +21,11 @@ POSTGRESQL_FORWARDS = [
     "CREATE TEXT SEARCH CONFIGURATION clinic_italian (COPY = pg_catalog.italian)",
     "ALTER TEXT SEARCH CONFIGURATION clinic_italian ALTER MAPPING FOR hword, hword_part, word "
     "WITH unaccent, italian_stem",
+    # kind, object_id and language are copied here so that a search never reads the large document rows.
     "CREATE TABLE education_search_pg ("
     "document_id bigint PRIMARY KEY REFERENCES education_searchdocument (id) ON DELETE CASCADE, "
-    "vector tsvector NOT NULL)",
+    "language varchar(10) NOT NULL, kind varchar(20) NOT NULL, object_id bigint NOT NULL, "
+    "vector tsvector NOT NULL, rank_vector tsvector NOT NULL)",
     "CREATE INDEX education_search_pg_vector ON education_search_pg USING gin (vector)",
 ]
 POSTGRESQL_BACKWARDS = [
@@ -65,7 +68,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'search document',
                 'verbose_name_plural': 'search documents',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id', 'language'), name='search_document_unique')],
+                'constraints': [
+                    models.UniqueConstraint(fields=('kind', 'object_id', 'language'), name='search_document_unique')
+                ],
             },
         ),
         # Does nothing on other databases.

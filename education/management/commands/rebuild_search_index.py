@@ -14,5 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, verbosity=1, **options):
         counts = rebuild_index()
         if verbosity:
-            described = ", ".join(f"{count} {KINDS[name].model._meta.verbose_name_plural}" for name, count in counts.items())
+            described = ", ".join(
+                f"{count} {KINDS[name].model._meta.verbose_name_plural}" for name, count in counts.items()
+            )
             self.stdout.write(f"Search index rebuilt: {described}, in {len(settings.LANGUAGES)} languages.")
