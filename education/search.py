@@ -21,6 +21,7 @@ after one.
 import bisect
 import functools
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -156,33 +157,32 @@ def render_snippet(marked):
 
 def highlight(text, query_stems, language, size=SNIPPET_WORDS):
     """About `size` words of `text` around the most matched words, with the matches marked (SQLite's snippets)."""
-    tokens = list(WORD.finditer(text))
-    if not tokens:
+    words = WORD.findall(text)
+    if not words:
         return ""
-    token_stems = stems([token.group() for token in tokens], language)
-    matched = [i for i, token_stem in enumerate(token_stems) if token_stem in query_stems]
-    is_match = set(matched)
+    # Stem each distinct word once; texts repeat their words a lot.
+    matching = {word for word in set(words) if stem(word, language) in query_stems}
+    matched = [i for i, word in enumerate(words) if word in matching]
 
-    def distinct_matches(start):
-        window = matched[bisect.bisect_left(matched, start) : bisect.bisect_left(matched, start + size)]
-        return len({token_stems[i] for i in window})
+    def distinct_matches(first):
+        window = matched[bisect.bisect_left(matched, first) : bisect.bisect_left(matched, first + size)]
+        return len({stem(words[i], language) for i in window})
 
     # The window that shows the most different query words, starting a few words before a match.
-    start = max((max(0, i - 3) for i in matched), key=distinct_matches, default=0)
-    end = min(len(tokens), start + size)
-    pieces, position = [], tokens[start].start()
-    for i in range(start, end):
-        token = tokens[i]
-        pieces.append(text[position : token.start()])
-        if i in is_match:
-            pieces.append(f"{MARK_START}{token.group()}{MARK_END}")
-        else:
-            pieces.append(token.group())
+    first = max((max(0, i - 3) for i in matched), key=distinct_matches, default=0)
+    last = min(len(words), first + size)
+    tokens = itertools.islice(WORD.finditer(text), first, last)
+    pieces, position = [], None
+    for token in tokens:
+        if position is not None:
+            pieces.append(text[position : token.start()])
+        word = token.group()
+        pieces.append(f"{MARK_START}{word}{MARK_END}" if word in matching else word)
         position = token.end()
-    if end == len(tokens):
+    if last == len(words):
         pieces.append(text[position:])
     snippet = "".join(pieces).strip()
-    return ("… " if start else "") + snippet + (" …" if end < len(tokens) else "")
+    return ("… " if first else "") + snippet + (" …" if last < len(words) else "")
 
 
 def _visibility_sql(alias, correlated):
