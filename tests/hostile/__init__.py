@@ -48,12 +48,15 @@ def tag_counts(html):
 def executable_markup(html, baseline=None):
     """Everything in `html` that could run script or leave the page; empty when the page is safe.
 
-    `baseline` is the same page rendered with harmless text: tags the template itself has (its stylesheet link,
-    a search form) are allowed as many times as the baseline has them, and not once more.
+    `baseline` is the same page rendered with harmless text (or its `tag_counts`): tags the template itself has
+    (its stylesheet link, a search form) are allowed as many times as the baseline has them, and not once more.
     """
     soup = BeautifulSoup(html, "html.parser")
     found = []
-    allowed = tag_counts(baseline) if baseline is not None else Counter()
+    if baseline is None:
+        allowed = Counter()
+    else:
+        allowed = baseline if isinstance(baseline, Counter) else tag_counts(baseline)
     counts = Counter(tag.name for tag in soup.find_all(FORBIDDEN_TAGS))
     for name, count in counts.items():
         if count > allowed[name]:
