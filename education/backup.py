@@ -130,7 +130,8 @@ def import_content(source, *, with_users=True, dry_run=False):
         except (OSError, ValueError) as error:
             raise CommandError(f"{source} has no readable manifest.json, so it is not a backup: {error}") from error
         if manifest.get("format") != FORMAT:
-            raise CommandError(f"{source} is a backup of format {manifest.get('format')!r}; this portal reads {FORMAT}.")
+            found = manifest.get("format")
+            raise CommandError(f"{source} is a backup of format {found!r}; this portal reads format {FORMAT}.")
         present = {label: count for label, count in content_counts().items() if count}
         if present:
             listed = ", ".join(f"{count} {label}" for label, count in present.items())
