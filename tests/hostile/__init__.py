@@ -1,6 +1,7 @@
 """The hostile-input corpus (the .txt files beside this module) and the checks that judge what the site made of it."""
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -88,3 +89,14 @@ def stays_on_site(location, host="testserver"):
     if parts.scheme:
         return parts.scheme in ("http", "https") and parts.netloc == host
     return not url.startswith("//") and not parts.netloc
+
+
+# Feed elements whose text a feed reader shows as HTML (RSS, Atom, and the content module).
+FEED_HTML_ELEMENTS = {"description", "summary", "content", "encoded", "subtitle"}
+
+
+def feed_html(xml_bytes):
+    """The HTML a feed (or any XML document, such as a sitemap) hands to readers, joined into one fragment."""
+    root = ET.fromstring(xml_bytes)  # also proves the document is well-formed XML
+    parts = [element.text or "" for element in root.iter() if element.tag.rsplit("}", 1)[-1] in FEED_HTML_ELEMENTS]
+    return "\n".join(parts)
