@@ -333,6 +333,7 @@ def test_unpublished_text_never_reaches_anonymous_visitors(client, site):
 
     # Every public page, then every page linked from them (the language switcher included), in both languages.
     queue = [url for _name, _language, url in public_urls(site)]
+    start = set(queue)
     seen = set()
     while queue:
         url = queue.pop()
@@ -345,4 +346,4 @@ def test_unpublished_text_never_reaches_anonymous_visitors(client, site):
         for token in secrets:
             assert token not in text, (url, token)
         queue += [link for link in LINK.findall(response.content.decode(errors="replace")) if link not in seen]
-    assert len(seen) >= len(PUBLIC_URLS) * len(LANGUAGES)
+    assert seen > start  # the crawl went beyond the list, into the pages they link to
