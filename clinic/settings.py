@@ -179,7 +179,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # Media on an object store or CDN are served from its own origin, e.g. https://media.clinic.example.
+    "img-src": [CSP.SELF, "data:", *env_list("DJANGO_CSP_MEDIA_ORIGINS", "")],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "frame-src": [CSP.NONE],

@@ -197,3 +197,38 @@ def test_logout_works_by_post_only(client, staff):
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.post(reverse("admin:logout")).status_code == 200
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_media_served_by_django_only_in_local_http_mode(settings, tmp_path):
+    import importlib
+
+    from django.urls import clear_url_caches, resolve
+    from django.urls.exceptions import Resolver404
+
+    import clinic.urls
+
+    def media_route():
+        clear_url_caches()
+        try:
+            return resolve("/media/images/x.png", urlconf=importlib.reload(clinic.urls)).func.__name__
+        except Resolver404:
+            return None
+
+    try:
+        settings.LOCAL_HTTP = True
+        assert media_route() == "serve"
+        settings.LOCAL_HTTP = False
+        assert media_route() is None
+    finally:
+        settings.LOCAL_HTTP = False
+        importlib.reload(clinic.urls)
+        clear_url_caches()
+
+
+def test_extra_media_origins_join_img_src_only():
+    code = "from django.conf import settings as s; c = s.SECURE_CSP; print(' '.join(c['img-src']), '|', *c['default-src'])"
+    origins = "https://media.clinic.example"
+    result = run_django(["shell", "-c", code], DJANGO_DEBUG="1", DJANGO_CSP_MEDIA_ORIGINS=origins)
+    img_src, default_src = result.stdout.splitlines()[-1].split(" | ")
+    assert img_src == "'self' data: https://media.clinic.example"
+    assert default_src == "'self'"
