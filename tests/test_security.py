@@ -226,7 +226,9 @@ def test_media_served_by_django_only_in_local_http_mode(settings, tmp_path):
 
 
 def test_extra_media_origins_join_img_src_only():
-    code = "from django.conf import settings as s; c = s.SECURE_CSP; print(' '.join(c['img-src']), '|', *c['default-src'])"
+    code = (
+        "from django.conf import settings as s; c = s.SECURE_CSP; print(' '.join(c['img-src']), '|', *c['default-src'])"
+    )
     origins = "https://media.clinic.example"
     result = run_django(["shell", "-c", code], DJANGO_DEBUG="1", DJANGO_CSP_MEDIA_ORIGINS=origins)
     img_src, default_src = result.stdout.splitlines()[-1].split(" | ")
