@@ -206,6 +206,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_USERNAME_CALLABLE = "clinic.security.axes_username"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "clinic.security.RejectNulInQueryMiddleware"
+)
 
 # Production sends real e-mail unless told otherwise; the console backend is for development only.
 if not DEBUG and "DJANGO_EMAIL_BACKEND" not in os.environ:

@@ -348,3 +348,20 @@ def test_unpublished_text_never_reaches_anonymous_visitors(client, site):
         linked |= links
         queue += [link for link in links if link not in seen]
     assert linked and linked <= seen  # every page linked from a public page was checked too
+
+
+@pytest.mark.parametrize("path", ["/en/?q=%00", "/en/faq/?a%00=1", "/admin/education/article/?q=a%00b",
+                                  "/admin/autocomplete/?term=%00&app_label=education&model_name=faq&field_name=topic"])
+def test_nul_byte_in_a_query_string_is_a_bad_request(admin_client, path):
+    # PostgreSQL refuses NUL in a query, so without this an admin search for one was a server error there.
+    assert admin_client.get(path).status_code == 400
+
+
+def test_sign_in_attempts_record_at_most_a_username_worth_of_text(client):
+    from axes.models import AccessAttempt
+
+    for username in ("x" * 100_000, "nul\x00name"):
+        response = client.post(reverse("admin:login"), {"username": username, "password": "wrong"})
+        assert response.status_code == 200
+    assert all(len(name) <= 150 and "\x00" not in name
+               for name in AccessAttempt.objects.values_list("username", flat=True))
