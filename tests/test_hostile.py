@@ -192,21 +192,26 @@ def staff(django_user_model):
 
 @pytest.mark.parametrize("target", REDIRECTS)
 def test_admin_login_next_stays_on_the_site(client, staff, target):
+    # A NUL byte in the query string is refused outright (400): that keeps the visitor here too.
+    refused = 400 if "\x00" in target else None
     page = client.get(reverse("admin:login"), {"next": target})
-    assert page.status_code == 200
+    assert page.status_code in (200, refused)
     assert executable_markup(page.text, client.get(reverse("admin:login")).text) == []
     response = client.post(
         f"{reverse('admin:login')}?{_query(target)}",
         {"username": "clinician", "password": "a-long-test-password", "next": target},
     )
-    assert response.status_code == 302
-    assert stays_on_site(response["Location"]), response["Location"]
+    assert response.status_code in (302, refused)
+    if response.status_code == 302:
+        assert stays_on_site(response["Location"]), response["Location"]
 
 
 @pytest.mark.parametrize("target", REDIRECTS)
 def test_admin_logout_next_stays_on_the_site(client, staff, target):
     client.force_login(staff)
     response = client.post(f"{reverse('admin:logout')}?{_query(target)}", {"next": target})
+    if "\x00" in target and response.status_code == 400:
+        response = client.post(reverse("admin:logout"), {"next": target})
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         assert stays_on_site(response["Location"]), response["Location"]
@@ -220,7 +225,7 @@ def test_language_switch_next_stays_on_the_site(client, target):
         client.post("/i18n/setlang/", {"language": "it"}, headers={"referer": target}),
         client.get("/i18n/setlang/", {"next": target}),
     ):
-        assert response.status_code in (200, 302, 204), response.status_code
+        assert response.status_code in (200, 302, 204, 400 if "\x00" in target else 204), response.status_code
         if response.status_code == 302:
             assert stays_on_site(response["Location"]), response["Location"]
 
