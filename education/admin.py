@@ -144,6 +144,9 @@ class PublishableForm(VersionedForm):
 
 
 class PublishableAdmin(VersionedAdmin, TabbedTranslationAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     form = PublishableForm
     list_filter = ("status", ReviewDueFilter, TranslationStatusFilter, NeedsUpdateFilter, "reviewed_by")
     date_hierarchy = "publish_at"
@@ -374,6 +377,9 @@ class ClinicAdmin(VersionedAdmin, TabbedTranslationAdmin):
 
 @admin.register(Image)
 class ImageAdmin(TabbedTranslationAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = ("thumbnail", "__str__", "decorative", "width", "height", "format", "created_at")
     list_display_links = ("thumbnail", "__str__")
     list_filter = ("decorative", "format")
@@ -389,7 +395,7 @@ class ImageAdmin(TabbedTranslationAdmin):
         if not obj.pk or not obj.thumbnail_url:
             return "—"
         return format_html(
-            '<img src="{}" alt="" width="120" height="{}" style="object-fit: contain">',
+            '<img class="thumbnail" src="{}" alt="" width="120" height="{}">',
             obj.thumbnail_url,
             round(120 * obj.height / obj.width) if obj.width else 120,
         )
