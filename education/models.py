@@ -56,6 +56,10 @@ class PublishableQuerySet(TranslatedSlugQuerySet):
             Q(next_review_due__lte=limit) | Q(next_review_due__isnull=True)
         )
 
+    def scheduled(self):
+        """Published items whose publish time is still to come: what `published()` will add, and when."""
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+
     def missing_translation(self, language):
         """Items with a required text field still empty in `language`."""
         empty = Q()
