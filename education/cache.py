@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 VERSION_KEY = "content:version"
 NEXT_PUBLISH_KEY = "content:next-publish:{version}"
 NO_SCHEDULED_ITEM = "none"
+MISSING = object()
 # Pages rebuild at least this often even if nothing changed: a safety net, not the invalidation mechanism.
 PAGE_TIMEOUT = 24 * 60 * 60
 
@@ -65,11 +66,40 @@ def next_publish_at(version):
     return moment
 
 
-def page_key(request, version, boundary):
+def content_state(request):
+    """(version, next publish time, key stamp) for this request, read from the cache once."""
+    state = getattr(request, "_content_state", None)
+    if state is None:
+        version = content_version()
+        boundary = next_publish_at(version)
+        stamp = f"{version}:{boundary.timestamp() if boundary else '-'}"
+        state = request._content_state = (version, boundary, stamp)
+    return state
+
+
+def per_content(request, name, compute):
+    """compute(), shared through the cache until content changes or a scheduled item goes live."""
+    _version, boundary, stamp = content_state(request)
+    key = f"content:{name}:{stamp}"
+    found = cache.get(key, MISSING)
+    if found is MISSING:
+        found = compute()
+        cache.set(key, found, _timeout_until(boundary))
+    return found
+
+
+def _timeout_until(boundary):
+    if boundary is None:
+        return PAGE_TIMEOUT
+    # Never outlive the next scheduled publish, even though the key changes then anyway.
+    return max(1, min(PAGE_TIMEOUT, int((boundary - timezone.now()).total_seconds())))
+
+
+def page_key(request):
+    _version, _boundary, stamp = content_state(request)
     language = translation.get_language_from_path(request.path_info)
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    stamp = boundary.timestamp() if boundary else "-"
-    return f"page:{version}:{stamp}:{language}:{path}"
+    return f"page:{stamp}:{language}:{path}"
 
 
 def is_cacheable_request(request):
@@ -106,9 +136,7 @@ class PageCacheMiddleware:
             self._bump_after_staff_write(request, response)
             return response
 
-        version = content_version()
-        boundary = next_publish_at(version)
-        key = page_key(request, version, boundary)
+        key = page_key(request)
         stored = cache.get(key)
         if stored is not None:
             status, headers, content = stored
@@ -119,11 +147,9 @@ class PageCacheMiddleware:
 
         response = self.get_response(request)
         if is_cacheable_response(request, response):
-            timeout = PAGE_TIMEOUT
-            if boundary is not None:
-                # Never outlive the next scheduled publish, even if the key survived.
-                timeout = max(1, min(timeout, int((boundary - timezone.now()).total_seconds())))
-            cache.set(key, (response.status_code, list(response.items()), response.content), timeout)
+            _version, boundary, _stamp = content_state(request)
+            stored = (response.status_code, list(response.items()), response.content)
+            cache.set(key, stored, _timeout_until(boundary))
         return response
 
     @staticmethod

@@ -272,6 +272,8 @@ class Article(Publishable):
 
     class Meta:
         ordering = ["-publish_at", "title"]
+        # The newest published articles, without reading every row: home and topic pages ask for them.
+        indexes = [models.Index(fields=["status", "publish_at"], name="article_status_publish_idx")]
         verbose_name = _("article")
         permissions = [("publish_article", _("Can publish, unpublish and record a medical review"))]
         verbose_name_plural = _("articles")
