@@ -13,7 +13,7 @@ for p in python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test setup demo messages check serve clean
+.PHONY: run test setup demo messages check serve clean bench
 
 $(PY):
 	@python=$$($(FIND_PYTHON)) || { \
@@ -49,6 +49,15 @@ test: $(VENV)/.requirements-test messages
 	DJANGO_DEBUG=0 $(PY) manage.py check --settings=clinic.test_settings
 	DJANGO_DEBUG=0 $(PY) manage.py makemigrations --check --dry-run --settings=clinic.test_settings
 	DJANGO_DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+
+# Load test in production mode on a generated library (bench/run.py says how); BENCH_SIZE=large, DATABASE_URL=...
+bench: $(VENV)/.requirements messages
+	@command -v wrk >/dev/null || { \
+	  command -v apt-get >/dev/null || { echo "bench needs wrk: install it with your package manager." >&2; exit 1; }; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get install -y --no-install-recommends wrk >/dev/null 2>&1 || \
+	  { $$sudo apt-get update >/dev/null && $$sudo apt-get install -y --no-install-recommends wrk >/dev/null; }; }
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media

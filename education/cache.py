@@ -62,7 +62,7 @@ def next_publish_at(version):
     ]
     first = querysets[0].union(*querysets[1:]).order_by("publish_at").first()
     moment = first["publish_at"] if first else None
-    cache.set(key, moment or NO_SCHEDULED_ITEM, timeout=None if moment is None else PAGE_TIMEOUT)
+    cache.set(key, moment or NO_SCHEDULED_ITEM, PAGE_TIMEOUT)
     return moment
 
 
@@ -133,7 +133,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE or not is_cacheable_request(request):
             response = self.get_response(request)
-            self._bump_after_staff_write(request, response)
+            self._bump_after_staff_write(request)
             return response
 
         key = page_key(request)
@@ -153,7 +153,7 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def _bump_after_staff_write(request, response):
+    def _bump_after_staff_write(request):
         # Admin bulk actions may use QuerySet.update(), which sends no signal; any staff write counts as a change.
         user = getattr(request, "user", None)
         if request.method not in ("GET", "HEAD", "OPTIONS") and user is not None and user.is_staff:
@@ -166,9 +166,7 @@ def content_changed(sender, **kwargs):
     A signal is the right hook here (the house style otherwise avoids them): invalidation must follow every write
     path, the admin, management commands and the shell alike, and it changes no data, it only forgets pages.
     """
-    instance = kwargs.get("instance")
-    model = sender if instance is None else type(instance)
-    if model._meta.app_label != "education":
+    if kwargs["instance"]._meta.app_label != "education":
         return
-    if kwargs.get("action", "post_").startswith("post_"):
+    if kwargs.get("action", "post_").startswith("post_"):  # m2m_changed also fires before the change
         _bump_now_and_after_commit()
