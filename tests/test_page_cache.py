@@ -5,12 +5,14 @@ A request served from the cache makes no database query at all; the tests use th
 import datetime
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from clinic.settings import cache_from_url
 from education import services
 from education.cache import is_cacheable_response
 from education.models import Article, Status
@@ -186,3 +188,14 @@ def test_healthz_is_constant_and_not_cached(client, django_assert_num_queries):
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.text == "ok\n"
+
+
+def test_cache_backend_follows_the_cache_url():
+    assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
+    assert cache_from_url("redis://cache:6379/1") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache:6379/1",
+    }
+    assert cache_from_url("memcached://a:11211,b:11211")["LOCATION"] == ["a:11211", "b:11211"]
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_CACHE_URL"):
+        cache_from_url("mysql://nope")
