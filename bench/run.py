@@ -102,6 +102,14 @@ class Server:
                 sys.exit("gunicorn did not start; see its output above.")
             time.sleep(0.2)
 
+    def wait_until_idle(self):
+        """Until /healthz answers quickly twice in a row: slow requests a wrk run left in flight have finished."""
+        quick, deadline = 0, time.monotonic() + 120
+        while quick < 2 and time.monotonic() < deadline:
+            start = time.monotonic()
+            get(self.url("/healthz"))
+            quick = quick + 1 if time.monotonic() - start < 0.05 else 0
+
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 
@@ -122,7 +130,7 @@ class Server:
 def measure(server, path, script, seconds):
     """wrk for `seconds` at CONNECTIONS connections."""
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", script, server.url(path)],
+        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "20s", "-s", script, server.url(path)],
         check=True, capture_output=True, text=True,
     ).stdout
     found = dict(re.findall(r"(\w+)=(\d+)", output.split("BENCH", 1)[1]))
@@ -148,6 +156,7 @@ def measure_against_baseline(server, path, script):
         get(server.url(path))
     baselines, results = [], []
     for _ in range(ROUNDS):
+        server.wait_until_idle()
         baselines.append(measure(server, "/healthz", script, 1))
         results.append(measure(server, path, script, SECONDS))
     baseline = {key: statistics.median(b[key] for b in baselines) for key in baselines[0]}
@@ -219,7 +228,8 @@ def report(rows, memory, size, database):
         f"worker peak RSS: cache off {memory['cold']:.0f} MB, cache on {memory['warm']:.0f} MB "
         "(largest VmHWM of the workers)"
     )
-    print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{n:.1f}' for n in os.getloadavg())} on {os.cpu_count()} CPUs")
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"load average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} CPUs")
     cached = [ratio for _page, _lang, mode, result, _baseline, ratio in rows if mode == "warm" and result]
     print(f"slowest page/baseline ratio: {min(cached):.2f}")
 

@@ -24,7 +24,10 @@ from django.utils import timezone, translation  # noqa: E402
 from education.cache import bump_content_version  # noqa: E402
 from education.models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic  # noqa: E402
 
-SIZES = {"default": {"articles": 1_000, "procedures": 100, "faqs": 500}, "large": {"articles": 10_000, "procedures": 100, "faqs": 500}}
+SIZES = {
+    "default": {"articles": 1_000, "procedures": 100, "faqs": 500},
+    "large": {"articles": 10_000, "procedures": 100, "faqs": 500},
+}
 BODY_BYTES = 6_000
 TOPICS = 12
 BATCH = 500
@@ -98,8 +101,11 @@ def build(size):
         for n in range(60)
     )
     topics = Topic.objects.bulk_create(
-        Topic(order=n, slug_en=f"topic-{n}", slug_it=f"argomento-{n}", **both(rng, "name", lambda r, l: sentence(r, l, (1, 3)).rstrip(".")),
-              **both(rng, "description", lambda r, l: sentence(r, l)))
+        Topic(
+            order=n, slug_en=f"topic-{n}", slug_it=f"argomento-{n}",
+            **both(rng, "name", lambda r, l: sentence(r, l, (1, 3)).rstrip(".")),
+            **both(rng, "description", lambda r, l: sentence(r, l)),
+        )
         for n in range(TOPICS)
     )
     section = lambda r, l: markdown_text(r, l, 600)  # noqa: E731
