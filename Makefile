@@ -13,7 +13,7 @@ for p in python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test setup demo messages check serve clean
+.PHONY: run test setup demo messages check serve clean bench
 
 $(PY):
 	@python=$$($(FIND_PYTHON)) || { \
@@ -66,6 +66,15 @@ serve: $(VENV)/.requirements messages
 	@echo "  Production mode on http://127.0.0.1:$(PORT)/ (gunicorn; uploaded media are not served, see README)"
 	@echo
 	$(SERVE_ENV) $(VENV)/bin/gunicorn clinic.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+# Load test in production mode on a generated library (bench/run.py says how); BENCH_SIZE=large, DATABASE_URL=...
+bench: $(VENV)/.requirements messages
+	@command -v wrk >/dev/null || { \
+	  command -v apt-get >/dev/null || { echo "bench needs wrk: install it with your package manager." >&2; exit 1; }; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get install -y --no-install-recommends wrk >/dev/null 2>&1 || \
+	  { $$sudo apt-get update >/dev/null && $$sudo apt-get install -y --no-install-recommends wrk >/dev/null; }; }
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media

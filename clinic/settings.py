@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions on purpose: a cache hit for an anonymous patient skips everything below it.
+    "education.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -159,7 +161,24 @@ if MEDIA_STORAGE == "s3":
 elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE must be 'filesystem' (the default) or 's3'.")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def cache_from_url(url):
+    """DJANGO_CACHE_URL: empty for this process's memory, redis://host:port/db, or memcached://host:port."""
+    if not url:
+        # Per process, so only right for one server process; several machines must share Redis or Memcached.
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("memcached://"):
+        servers = url.removeprefix("memcached://").split(",")
+        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": servers}
+    raise ImproperlyConfigured(f"DJANGO_CACHE_URL must start with redis://, rediss:// or memcached://, not {url!r}.")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", "").strip())}
+# Whole anonymous pages from the cache (education/cache.py); DJANGO_PAGE_CACHE=0 turns it off, e.g. to measure.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 
 MAILERS = {
     "default": {"BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}

@@ -7,11 +7,14 @@ from django.urls import include, path
 from education.sitemaps import SITEMAPS
 from education.views import robots_txt
 
+from .views import healthz
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    path("healthz", healthz, name="healthz"),
 ]
 urlpatterns += i18n_patterns(path("", include("education.urls")))
 

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +15,8 @@ class EducationConfig(AppConfig):
 
         # Runs after Django has created the permissions, which a data migration cannot rely on.
         post_migrate.connect(sync_roles, sender=self)
+
+        from .cache import content_changed
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(content_changed)

@@ -67,6 +67,10 @@ class PublishableQuerySet(TranslatedSlugQuerySet):
             Q(next_review_due__lte=limit) | Q(next_review_due__isnull=True)
         )
 
+    def scheduled(self):
+        """Published items whose publish time is still to come: what `published()` will add, and when."""
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+
     def missing_translation(self, language):
         """Items with a required text field still empty in `language`."""
         empty = Q()
@@ -449,6 +453,8 @@ class Article(Publishable):
 
     class Meta:
         ordering = ["-publish_at", "title"]
+        # The newest published articles, without reading every row: home and topic pages ask for them.
+        indexes = [models.Index(fields=["status", "publish_at"], name="article_status_publish_idx")]
         verbose_name = _("article")
         permissions = [("publish_article", _("Can publish, unpublish and record a medical review"))]
         verbose_name_plural = _("articles")

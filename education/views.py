@@ -46,8 +46,13 @@ def render_item(request, template, context, item):
     return response
 
 
+# Lists show a title and a summary: the long texts stay in the database, or a list of 100 loads megabytes.
 def published_articles():
-    return Article.objects.published().select_related("reviewed_by__photo", "image")
+    return Article.objects.published().select_related("reviewed_by").defer("body", "quality", "claims_acknowledged")
+
+
+def published_procedures():
+    return ProcedureNote.objects.published().defer(*ProcedureNote.SECTIONS)
 
 
 def published_faqs():
@@ -59,7 +64,7 @@ def home(request):
     context = {
         "topics": Topic.objects.all(),
         "articles": published_articles()[:6],
-        "procedures": ProcedureNote.objects.published(),
+        "procedures": published_procedures(),
         "language_links": language_links(request),
     }
     return render(request, "education/home.html", context)
@@ -71,7 +76,7 @@ def topic_detail(request, slug):
     context = {
         "topic": topic,
         "articles": published_articles().filter(topics=topic),
-        "procedures": ProcedureNote.objects.published().filter(topics=topic),
+        "procedures": published_procedures().filter(topics=topic),
         "faqs": published_faqs().filter(topic=topic),
         "language_links": language_links(request, topic),
     }
@@ -87,7 +92,7 @@ def article_detail(request, slug):
         .prefetch_related(
             "topics",
             "sources",
-            Prefetch("procedures", queryset=ProcedureNote.objects.published()),
+            Prefetch("procedures", queryset=published_procedures()),
             Prefetch("faqs", queryset=published_faqs()),
         )
     )

@@ -14,3 +14,13 @@ def media(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder, never into the repository."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The local-memory cache outlives each test's database; a page cached by one test must not reach the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,203 @@
+"""Fill an empty, migrated database with a clinic-sized library for the benchmark, and print the pages to measure.
+
+Run by bench/run.py with DJANGO_SETTINGS_MODULE and DATABASE_URL set. Texts are generated, not meaningful, but
+shaped like the real thing: Markdown bodies of about 6 KB with headings, lists and paragraphs, in both languages,
+each one different so that no cache can share work between items.
+"""
+import datetime
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
+
+from education.cache import bump_content_version  # noqa: E402
+from education.models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic  # noqa: E402
+
+SIZES = {
+    "default": {"articles": 1_000, "procedures": 100, "faqs": 500},
+    "large": {"articles": 10_000, "procedures": 100, "faqs": 500},
+}
+BODY_BYTES = 6_000
+TOPICS = 12
+BATCH = 500
+
+WORDS = {
+    "en": (
+        "skin treatment acne laser peel scar redness sun cream doctor clinic session week day gentle mild "
+        "swelling heal patient appointment result protect daily water face area light test care advice "
+        "before after during numbing cold tingle pigment wrinkle filler dose safe risk rare common usually"
+    ).split(),
+    "it": (
+        "pelle trattamento acne laser peeling cicatrice rossore sole crema medico clinica seduta settimana giorno "
+        "delicato lieve gonfiore guarire paziente appuntamento risultato proteggere ogni viso zona luce prova cura "
+        "consiglio prima dopo durante anestesia freddo formicolio macchia ruga filler dose sicuro rischio raro"
+    ).split(),
+}
+
+
+def sentence(rng, language, words=(8, 18)):
+    picked = rng.choices(WORDS[language], k=rng.randint(*words))
+    return " ".join(picked).capitalize() + "."
+
+
+def paragraph(rng, language, sentences=(3, 6)):
+    return " ".join(sentence(rng, language) for _ in range(rng.randint(*sentences)))
+
+
+def markdown_text(rng, language, size):
+    """Paragraphs, `##` headings and short lists until the text is about `size` characters."""
+    parts = []
+    while sum(len(part) for part in parts) < size:
+        roll = rng.random()
+        if roll < 0.15:
+            parts.append("## " + sentence(rng, language, (2, 5)).rstrip("."))
+        elif roll < 0.3:
+            parts.append("\n".join("- " + sentence(rng, language, (4, 10)) for _ in range(rng.randint(3, 6))))
+        else:
+            parts.append(paragraph(rng, language))
+    return "\n\n".join(parts)
+
+
+def both(rng, field, make):
+    return {f"{field}_en": make(rng, "en"), f"{field}_it": make(rng, "it")}
+
+
+def published(rng, clinicians, now):
+    return {
+        "status": Status.PUBLISHED,
+        "publish_at": now - datetime.timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 1440)),
+        "reviewed_by": rng.choice(clinicians),
+        "last_reviewed": (now - datetime.timedelta(days=rng.randint(1, 300))).date(),
+        "next_review_due": (now + datetime.timedelta(days=rng.randint(30, 300))).date(),
+    }
+
+
+def build(size):
+    rng = random.Random(8)
+    now = timezone.now()
+    counts = SIZES[size]
+    Clinic.objects.create(
+        name_en="Bench Skin Clinic", name_it="Clinica Dermatologica Bench", phone="+39 02 0000 0000",
+        email="info@clinic.invalid", address="Via Roma 1\n20100 Milano", opening_hours_en="Mon–Fri 9–18",
+        opening_hours_it="Lun–Ven 9–18", emergency_en="Call 112.", emergency_it="Chiama il 112.",
+    )
+    clinicians = Clinician.objects.bulk_create(
+        Clinician(name=f"Dr Bench {n}", role_en="Dermatologist", role_it="Dermatologa") for n in range(5)
+    )
+    sources = Source.objects.bulk_create(
+        Source(title=sentence(rng, "en", (4, 8)), publisher="Bench Society", year=2020 + n % 6,
+               url=f"https://example.org/source/{n}")
+        for n in range(60)
+    )
+    topics = Topic.objects.bulk_create(
+        Topic(
+            order=n, slug_en=f"topic-{n}", slug_it=f"argomento-{n}",
+            **both(rng, "name", lambda r, l: sentence(r, l, (1, 3)).rstrip(".")),
+            **both(rng, "description", lambda r, l: sentence(r, l)),
+        )
+        for n in range(TOPICS)
+    )
+    section = lambda r, l: markdown_text(r, l, 600)  # noqa: E731
+    procedures = ProcedureNote.objects.bulk_create(
+        (
+            ProcedureNote(
+                slug_en=f"procedure-{n}", slug_it=f"trattamento-{n}", duration_en="30 minutes", duration_it="30 minuti",
+                **both(rng, "title", lambda r, l: sentence(r, l, (2, 4)).rstrip(".")),
+                **both(rng, "summary", lambda r, l: paragraph(r, l, (2, 3))),
+                **{k: v for name in ProcedureNote.SECTIONS for k, v in both(rng, name, section).items()},
+                **published(rng, clinicians, now),
+            )
+            for n in range(counts["procedures"])
+        ),
+        batch_size=BATCH,
+    )
+    articles = []
+    for start in range(0, counts["articles"], BATCH):
+        articles += Article.objects.bulk_create(
+            Article(
+                slug_en=f"article-{n}", slug_it=f"articolo-{n}",
+                **both(rng, "title", lambda r, l: sentence(r, l, (3, 7)).rstrip(".")),
+                **both(rng, "summary", lambda r, l: paragraph(r, l, (2, 3))),
+                **both(rng, "body", lambda r, l: markdown_text(r, l, BODY_BYTES)),
+                **published(rng, clinicians, now),
+            )
+            for n in range(start, min(start + BATCH, counts["articles"]))
+        )
+    FAQ.objects.bulk_create(
+        (
+            FAQ(
+                topic=topics[n % TOPICS], order=n, article=articles[n * 7 % len(articles)] if n % 2 else None,
+                procedure=procedures[n % len(procedures)] if n % 3 == 0 else None,
+                **both(rng, "question", lambda r, l: sentence(r, l).rstrip(".") + "?"),
+                **both(rng, "answer", lambda r, l: paragraph(r, l, (2, 5))),
+                **published(rng, clinicians, now),
+            )
+            for n in range(counts["faqs"])
+        ),
+        batch_size=BATCH,
+    )
+    Page.objects.create(
+        slug_en="how-we-write", slug_it="come-scriviamo", title_en="How we write", title_it="Come scriviamo",
+        **both(rng, "body", lambda r, l: markdown_text(r, l, 3000)), **published(rng, clinicians, now),
+    )
+    link_many(Article.topics.through, "article", articles, "topic", topics, rng, (1, 2))
+    link_many(Article.sources.through, "article", articles, "source", sources, rng, (1, 4))
+    link_many(Article.procedures.through, "article", articles, "procedurenote", procedures, rng, (0, 2))
+    link_many(ProcedureNote.topics.through, "procedurenote", procedures, "topic", topics, rng, (1, 2))
+    link_many(ProcedureNote.sources.through, "procedurenote", procedures, "source", sources, rng, (1, 3))
+    return articles, procedures, topics
+
+
+def link_many(through, left, lefts, right, rights, rng, how_many):
+    rows = [
+        through(**{f"{left}_id": item.pk, f"{right}_id": other.pk})
+        for item in lefts
+        for other in rng.sample(rights, rng.randint(*how_many))
+    ]
+    through.objects.bulk_create(rows, batch_size=2_000)
+
+
+def search_url(language):
+    try:
+        return reverse("education:search") + "?q=acne"
+    except NoReverseMatch:
+        return f"/{language}/search/?q=acne"  # not built yet: the benchmark reports it as n/a
+
+
+def pages_to_measure(articles, procedures, topics):
+    """One address per page type and language; a mid-library item, so nothing is first or last in an index."""
+    article = articles[len(articles) // 2]
+    procedure = procedures[len(procedures) // 2]
+    topic = article.topics.first()
+    pages = {}
+    for language in ("en", "it"):
+        with translation.override(language):
+            pages[language] = {
+                "home": f"/{language}/",
+                "topic": topic.get_absolute_url(),
+                "article": article.get_absolute_url(),
+                "procedure": procedure.get_absolute_url(),
+                "faq": FAQ(pk=1).get_absolute_url().split("#")[0],
+                "search": search_url(language),
+            }
+    return pages
+
+
+if __name__ == "__main__":
+    if Article.objects.exists():
+        sys.exit("The benchmark database already holds articles; it must start empty.")
+    pages = pages_to_measure(*build(os.environ.get("BENCH_SIZE", "default")))
+    # bulk_create sends no signals; a shared cache (DJANGO_CACHE_URL) may still hold pages of an earlier run.
+    bump_content_version()
+    print(json.dumps(pages))

@@ -1,0 +1,98 @@
+"""Every page costs a fixed number of queries, whether its lists hold 3 items or 100.
+
+Measured with the page cache off and an empty cache, so the budget includes the per-content lookups (the clinic,
+the footer pages, the next scheduled publish) that later requests take from the cache.
+"""
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from .factories import (
+    make_article,
+    make_clinic,
+    make_clinician,
+    make_faq,
+    make_page,
+    make_procedure,
+    make_source,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Queries per page; the same budget holds for 3 and for 100 items in the page's lists.
+PUBLIC_BUDGETS = {
+    "home": 6,
+    "topic": 7,
+    "article": 8,
+    "procedure": 8,
+    "faq": 4,
+    "faq_detail": 4,
+    "page": 4,
+    "search": 8,
+}
+ADMIN_BUDGETS = {
+    "article": 11,
+    "procedurenote": 11,
+    "faq": 11,
+    "page": 10,
+    "topic": 7,
+    "clinician": 7,
+    "source": 8,
+    "clinic": 7,
+}
+
+
+@pytest.fixture(params=[3, 100], ids=["3 items", "100 items"])
+def library(request):
+    """One topic, article, procedure and FAQ at the centre, each linked to `size` others of every kind."""
+    size = request.param
+    make_clinic()
+    clinician = make_clinician()
+    topic = make_topic()
+    sources = [make_source() for _ in range(size)]
+    procedures = [make_procedure(topics=[topic], reviewed_by=clinician) for _ in range(size)]
+    articles = [make_article(topics=[topic], reviewed_by=clinician) for _ in range(size)]
+    article, procedure = articles[0], procedures[0]
+    article.procedures.set(procedures)
+    article.sources.set(sources)
+    article.topics.add(*[make_topic() for _ in range(size)])
+    procedure.sources.set(sources)
+    faqs = [make_faq(topic=topic, article=article, procedure=procedure, reviewed_by=clinician) for _ in range(size)]
+    pages = [make_page(reviewed_by=clinician) for _ in range(size)]
+    return {
+        "home": lambda: reverse("education:home"),
+        "topic": topic.get_absolute_url,
+        "article": article.get_absolute_url,
+        "procedure": procedure.get_absolute_url,
+        "faq": lambda: reverse("education:faq"),
+        "faq_detail": lambda: reverse("education:faq_detail", kwargs={"pk": faqs[0].pk}),
+        "page": pages[0].get_absolute_url,
+        # Words from the factories' titles in both languages: every item of the library matches some of them.
+        "search": lambda: reverse("education:search") + "?q=article+procedure+question+articolo+trattamento+domanda",
+    }
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.PAGE_CACHE = False
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+@pytest.mark.parametrize("page", PUBLIC_BUDGETS)
+def test_public_page_query_budget(client, library, no_page_cache, django_assert_max_num_queries, page, language):
+    with translation.override(language):
+        url = library[page]()
+    with django_assert_max_num_queries(PUBLIC_BUDGETS[page]):
+        response = client.get(url)
+    assert response.status_code == 200
+    if page == "search":
+        assert response.text.count('<li class="result ') >= 9  # every item, or a full page of ten
+
+
+@pytest.mark.parametrize("model", ADMIN_BUDGETS)
+def test_admin_change_list_query_budget(admin_client, library, django_assert_max_num_queries, model):
+    url = reverse(f"admin:education_{model}_changelist")
+    with django_assert_max_num_queries(ADMIN_BUDGETS[model]):
+        response = admin_client.get(url)
+    assert response.status_code == 200
