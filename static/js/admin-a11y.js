@@ -20,9 +20,14 @@
       languageSwitch.setAttribute("aria-label", switchLabel);
     }
     // jQuery UI makes each <li> the tab and keeps a focusable link inside it: a control inside a control.
-    // Without href the link is plain text; jQuery UI finds each panel through aria-controls, not the link.
+    // Without its href attribute the link is plain text. jQuery UI still reads .href and .hash to tell a panel on
+    // this page from one it would fetch, so those keep their old values.
     document.querySelectorAll("[role=tab] > a.ui-tabs-anchor[href]").forEach(function (anchor) {
+      var href = anchor.href;
+      var hash = anchor.hash;
       anchor.removeAttribute("href");
+      Object.defineProperty(anchor, "href", { value: href });
+      Object.defineProperty(anchor, "hash", { value: hash });
       anchor.style.cursor = "pointer";
     });
     // select2 (autocomplete fields) names its combobox after the selected value only, empty at first.

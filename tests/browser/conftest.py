@@ -10,10 +10,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from tests.factories import make_staff
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture then skips every test with a line on how to install it
+    expect = None
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -103,7 +107,8 @@ class Watcher:
         status = re.search(r"status of (\d{3})", message.text)
         if status and self._is_expected(message.location.get("url", ""), int(status.group(1))):
             return
-        self.problems.append(f"console error on {message.location.get('url')}: {message.text}")
+        where = message.location.get("url") or (message.page.url if message.page else "?")
+        self.problems.append(f"console error on {where}: {message.text}")
 
     def _request(self, request):
         url = urlsplit(request.url)
@@ -192,6 +197,8 @@ def log_in(page, username, password=PASSWORD):
 
 def axe_violations(page, impacts=None):
     """axe-core's WCAG 2.2 A and AA violations on the page as it is now, optionally only of the given impacts."""
+    from axe_playwright_python.sync_playwright import Axe
+
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
     return [
         f"{page.url} [{violation['impact']}] {violation['id']}: {violation['help']} — "
