@@ -13,7 +13,7 @@ for p in python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test setup demo messages check serve clean
+.PHONY: run test screenshots setup demo messages check serve clean
 
 $(PY):
 	@python=$$($(FIND_PYTHON)) || { \
@@ -49,6 +49,10 @@ test: $(VENV)/.requirements-test messages
 	DJANGO_DEBUG=0 $(PY) manage.py check --settings=clinic.test_settings
 	DJANGO_DEBUG=0 $(PY) manage.py makemigrations --check --dry-run --settings=clinic.test_settings
 	DJANGO_DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+
+# The README's screenshots, from the browser suite (needs Chromium, like the browser tests).
+screenshots: $(VENV)/.requirements-test messages
+	DJANGO_DEBUG=0 $(PY) -m pytest -m screenshots tests/browser/test_screenshots.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media
