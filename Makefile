@@ -37,6 +37,7 @@ messages: $(VENV)/.requirements
 setup: $(VENV)/.requirements messages
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_demo
+	$(PY) manage.py rebuild_search_index --verbosity 0
 
 run: setup
 	@echo

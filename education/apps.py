@@ -8,7 +8,10 @@ class EducationConfig(AppConfig):
     verbose_name = _("Patient education")
 
     def ready(self):
+        from . import search
         from .roles import sync_roles
+
+        search.connect_signals()
 
         # Runs after Django has created the permissions, which a data migration cannot rely on.
         post_migrate.connect(sync_roles, sender=self)

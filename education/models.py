@@ -710,3 +710,27 @@ class Image(models.Model):
     def thumbnail_url(self):
         urls = self._urls(ImageFormat.WEBP)
         return urls[0][0] if urls else ""
+
+
+class SearchDocument(models.Model):
+    """One item's text in one language, as patients read it; education/search.py indexes and queries it.
+
+    Holds every item whatever its status: the search filters through `published()` when it answers.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20)
+    object_id = models.PositiveBigIntegerField(_("item"))
+    language = models.CharField(_("language"), max_length=10)
+    title = models.TextField(_("title"))
+    summary = models.TextField(_("in brief"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "language"], name="search_document_unique"),
+        ]
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} ({self.language})"

@@ -14,4 +14,5 @@ urlpatterns = [
     path(pgettext_lazy("url", "faq/<int:pk>/"), views.faq_detail, name="faq_detail"),
     path(pgettext_lazy("url", "about/<slug:slug>/"), views.page_detail, name="page"),
     path(pgettext_lazy("url", "feed/"), ArticleFeed(), name="feed"),
+    path(pgettext_lazy("url", "search/"), views.search_results, name="search"),
 ]

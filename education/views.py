@@ -1,4 +1,6 @@
 """Patient pages. Every query for content goes through `published()`, the one rule for what patients may see."""
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -8,7 +10,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from . import structured_data
+from . import search, structured_data
 from .models import FAQ, Article, Page, ProcedureNote, Topic
 
 
@@ -158,3 +160,26 @@ def page_detail(request, slug):
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def search_results(request):
+    """The site search: any query gives a page (see education/search.py for what it matches and how)."""
+    results = search.search(request.GET.get("q", ""), page=request.GET.get("page"))
+    context = {
+        "results": results,
+        "search_query": results.query,
+        # Suggested when nothing matched; the template reads them only then.
+        "topics": Topic.objects.all(),
+        "language_links": search_language_links(request, results.query),
+    }
+    return render(request, "education/search_results.html", context)
+
+
+def search_language_links(request, query):
+    """The same search in every language (the query is kept; page numbers differ between languages)."""
+    links = language_links(request)
+    if query:
+        for link in links:
+            link["url"] += "?" + urlencode({"q": query})
+    return links

@@ -25,6 +25,8 @@ PAGE_TYPES = {
     "faq list": lambda: _demo(FAQ).get_list_url().split("#")[0],
     "faq detail": lambda: _demo(FAQ).get_absolute_url(),
     "about page": lambda: _demo(Page).get_absolute_url(),
+    "search results": lambda: reverse("education:search")
+    + {"en": "?q=botulinum+toxin", "it": "?q=tossina+botulinica"}[translation.get_language()],
     "not found": lambda: reverse("education:home") + "no-such-page/",
 }
 

@@ -7,6 +7,7 @@ import io
 from urllib.parse import urlsplit
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
@@ -37,7 +38,11 @@ def test_patient_on_a_phone_reads_the_botox_note_in_italian_switches_to_english_
     assert _path(page.url) == "/it/"
     expect(page.locator("html")).to_have_attribute("lang", "it")
 
-    page.get_by_role("link", name=article.title_it).click()
+    page.fill(SEARCH_BOX, "tossina botulinica")
+    page.press(SEARCH_BOX, "Enter")
+    with translation.override("it"):
+        assert _path(page.url) == reverse("education:search")
+    page.locator(".results").get_by_role("link", name=article.title_it).click()
     expect(page.locator("h1")).to_have_text(article.title_it)
     with translation.override("it"):
         reviewed = long_date(article.last_reviewed)
@@ -62,23 +67,12 @@ def test_patient_on_a_phone_reads_the_botox_note_in_italian_switches_to_english_
 
     page.emulate_media(media="print")
     for hidden in (".site-header nav", ".languages", ".skip-link", "form[role=search]"):
+        assert page.locator(hidden).count(), hidden
         for element in page.locator(hidden).all():
             expect(element).to_be_hidden()
     expect(page.locator(".print-only")).to_be_visible()
     pdf = page.pdf(format="A4", margin=dict.fromkeys(("top", "right", "bottom", "left"), PRINT_MARGIN))
     assert len(PdfReader(io.BytesIO(pdf)).pages) <= 2
-
-
-def test_patient_searches_from_the_header(demo, open_page):
-    page = open_page(viewport=PHONE)
-    page.goto("/en/")
-    if not page.locator(SEARCH_BOX).count():
-        pytest.skip("waiting for the search branch: the header has no search form (form[role=search]) yet")
-    article = Article.objects.get(slug_en__startswith="botulinum-toxin")
-    page.fill(SEARCH_BOX, "botulinum")
-    page.press(SEARCH_BOX, "Enter")
-    page.get_by_role("link", name=article.title_en).click()
-    expect(page.locator("h1")).to_have_text(article.title_en)
 
 
 FOCUSED = """() => {
@@ -98,7 +92,7 @@ FOCUSED = """() => {
 }"""
 
 
-def test_keyboard_user_reaches_skip_link_switcher_and_faq_answers_with_visible_focus(demo, page):
+def test_keyboard_user_reaches_skip_link_switcher_search_and_faq_answers_with_visible_focus(demo, page):
     page.goto("/en/faq/")
     page.keyboard.press("Tab")
     first = page.evaluate(FOCUSED)
@@ -118,7 +112,7 @@ def test_keyboard_user_reaches_skip_link_switcher_and_faq_answers_with_visible_f
             break
     kinds = [kind for stop in stops for kind in ("skip", "switcher", "search", "summary") if stop[kind]]
     assert kinds[0] == "skip"
-    assert kinds.index("switcher") < kinds.index("summary")
+    assert kinds.index("switcher") < kinds.index("search") < kinds.index("summary")
 
     details = page.locator("details").first
     expect(details).not_to_have_attribute("open", "")
@@ -130,21 +124,6 @@ def test_keyboard_user_reaches_skip_link_switcher_and_faq_answers_with_visible_f
         page.keyboard.press("Tab")
     page.keyboard.press(" ")
     expect(page.locator("details[open]")).to_have_count(2)
-
-
-def test_keyboard_user_reaches_the_search_box_between_the_switcher_and_the_content(demo, page):
-    page.goto("/en/faq/")
-    if not page.locator(SEARCH_BOX).count():
-        pytest.skip("waiting for the search branch: the header has no search form (form[role=search]) yet")
-    kinds = []
-    for _press in range(40):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED)
-        assert focused["outline"] != "none", f"no visible focus on {focused}"
-        kinds += [kind for kind in ("skip", "switcher", "search", "summary") if focused[kind]]
-        if focused["summary"]:
-            break
-    assert kinds.index("skip") < kinds.index("switcher") < kinds.index("search") < kinds.index("summary")
 
 
 def _fill_in_tabs(page, field, texts):
