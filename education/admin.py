@@ -44,7 +44,7 @@ class VersionedForm(forms.ModelForm):
         # The admin's change view runs in a transaction: the row stays locked until this save is written.
         current = (
             type(self.instance)
-            ._base_manager.select_for_update()
+            ._base_manager.select_for_update(of=("self",))
             .select_related("updated_by")
             .filter(pk=self.instance.pk)
             .first()

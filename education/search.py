@@ -325,7 +325,8 @@ class PostgreSQLEngine:
                 )
 
     def remove(self, document_ids):
-        """Nothing to do: the vectors go with their documents (ON DELETE CASCADE)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.TABLE} WHERE document_id = ANY(%s)", [list(document_ids)])
 
     def clear(self):
         with connection.cursor() as cursor:
