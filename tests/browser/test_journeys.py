@@ -211,7 +211,7 @@ def test_second_of_two_editors_saving_the_same_article_sees_the_conflict_and_kee
     bruno = editors["bruno"]
     bruno.fill("#id_body_en", "Bruno's version of the text.")
     bruno.click("input[name=_save]")
-    expect(bruno.locator(".errornote, .errorlist")).to_contain_text(["anna saved this item at"])
+    expect(bruno.locator(".errorlist.nonfield")).to_contain_text("anna saved this item at")
     expect(bruno.locator("#id_body_en")).to_have_value("Bruno's version of the text.")
     article.refresh_from_db()
     assert article.body_en == "Anna's version of the text."
