@@ -4,6 +4,7 @@ One browser serves the whole package. Every page a test opens is watched: a cons
 error, a Content-Security-Policy violation (enforced or report-only), a failed request or a request to any host
 but the test server fails the test, and a failed test leaves a screenshot of each open page in test-artifacts/.
 """
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -156,7 +157,9 @@ def open_page(browser, live_server, watch, request):
         ARTIFACTS.mkdir(exist_ok=True)
         pages = [page for context in contexts for page in context.pages]
         for number, page in enumerate(pages, start=1):
-            page.screenshot(path=ARTIFACTS / f"{_artifact_name(request.node.nodeid)}-{number}.png", full_page=True)
+            # A page that crashed or closed has nothing to show; the failure itself is reported anyway.
+            with contextlib.suppress(Exception):
+                page.screenshot(path=ARTIFACTS / f"{_artifact_name(request.node.nodeid)}-{number}.png", full_page=True)
     for context in contexts:
         context.close()  # also delivers the events still on their way
     if watch.problems:
