@@ -49,11 +49,27 @@ run: setup
 test: $(VENV)/.requirements-test messages
 	DJANGO_DEBUG=0 $(PY) manage.py check --settings=clinic.test_settings
 	DJANGO_DEBUG=0 $(PY) manage.py makemigrations --check --dry-run --settings=clinic.test_settings
+	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=clinic.example DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 	DJANGO_DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
 
 # The README's screenshots, from the browser suite (needs Chromium, like the browser tests).
 screenshots: $(VENV)/.requirements-test messages
 	DJANGO_DEBUG=0 $(PY) -m pytest -m screenshots tests/browser/test_screenshots.py
+
+# Production settings under gunicorn, on this machine only: plain http is allowed for 127.0.0.1 alone
+# (DJANGO_LOCAL_HTTP), static files come from WhiteNoise, and a secret key is made once and kept in var/.
+SERVE_ENV = DJANGO_DEBUG=0 DJANGO_LOCAL_HTTP=1 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend DJANGO_SECRET_KEY=$$(cat var/secret_key)
+serve: $(VENV)/.requirements messages
+	@mkdir -p var && [ -s var/secret_key ] || { umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key; }
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py load_demo
+	@echo
+	@echo "  Production mode on http://127.0.0.1:$(PORT)/ (gunicorn; uploaded media are not served, see README)"
+	@echo
+	$(SERVE_ENV) $(VENV)/bin/gunicorn clinic.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media

@@ -2,6 +2,7 @@
 
 Production sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL; README lists them all.
 """
+import datetime
 import importlib.util
 import os
 from pathlib import Path
@@ -166,3 +167,80 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@clinic.invalid")
 
 LOGIN_URL = "admin:login"
+
+# --- Security: headers, cookies, CSP and login throttling (README "Security" lists what this promises) ---
+from django.utils.csp import CSP  # noqa: E402
+
+# `make serve` runs production settings over plain http on the loopback address; nothing else may.
+LOCAL_HTTP = env_bool("DJANGO_LOCAL_HTTP", False)
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+if LOCAL_HTTP and not DEBUG and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_LOCAL_HTTP=1 serves the portal without HTTPS, which is only allowed on this machine: "
+        "set DJANGO_ALLOWED_HOSTS to 127.0.0.1,localhost or unset DJANGO_LOCAL_HTTP."
+    )
+HTTPS_ONLY = not DEBUG and not LOCAL_HTTP
+
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    # Only behind a proxy that terminates TLS and always sets this header itself.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_HSTS_PRELOAD = HTTPS_ONLY
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+if HTTPS_ONLY:
+    # Browsers accept a __Host- cookie only when it is Secure, for path "/" and without a Domain.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
+
+# Content-Security-Policy on every response, in debug too, so a violation shows up during development.
+# The nonce appears in the header only on pages whose template used {{ csp_nonce }}.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    # Media on an object store or CDN are served from its own origin, e.g. https://media.clinic.example.
+    "img-src": [CSP.SELF, "data:", *env_list("DJANGO_CSP_MEDIA_ORIGINS", "")],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "django.middleware.csp.ContentSecurityPolicyMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+
+# Login throttling (django-axes): five failures lock that username *from that address* for 15 minutes, so a
+# stranger elsewhere cannot lock a clinician out. Addresses come from REMOTE_ADDR (see README behind a proxy).
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A locked pair stays locked for exactly the cool-off time, however often it is retried meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_USERNAME_CALLABLE = "clinic.security.axes_username"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "clinic.security.StripNulFromQueryMiddleware"
+)
+
+# Production sends real e-mail unless told otherwise; the console backend is for development only.
+if not DEBUG and "DJANGO_EMAIL_BACKEND" not in os.environ:
+    MAILERS["default"]["BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"

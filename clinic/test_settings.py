@@ -12,3 +12,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# The test client speaks plain http; every other production security setting stays as it is
+# (tests/test_security.py checks the redirect itself with it switched back on).
+SECURE_SSL_REDIRECT = False

@@ -19,3 +19,11 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if not settings.DEBUG and settings.LOCAL_HTTP:
+    # `make serve` on 127.0.0.1 only (settings refuse DJANGO_LOCAL_HTTP for any other host): no object storage or
+    # web server is in front, so Django itself serves the uploaded media files there.
+    from django.urls import re_path
+    from django.views.static import serve
+
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -151,6 +151,9 @@ class PublishableForm(VersionedForm):
 
 
 class PublishableAdmin(VersionedAdmin, TranslationTabsAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     form = PublishableForm
     list_filter = ("status", ReviewDueFilter, TranslationStatusFilter, NeedsUpdateFilter, "reviewed_by")
     date_hierarchy = "publish_at"
@@ -381,6 +384,9 @@ class ClinicAdmin(VersionedAdmin, TranslationTabsAdmin):
 
 @admin.register(Image)
 class ImageAdmin(TranslationTabsAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = ("thumbnail", "__str__", "decorative", "width", "height", "format", "created_at")
     list_display_links = ("thumbnail", "__str__")
     list_filter = ("decorative", "format")
@@ -396,7 +402,7 @@ class ImageAdmin(TranslationTabsAdmin):
         if not obj.pk or not obj.thumbnail_url:
             return "—"
         return format_html(
-            '<img src="{}" alt="" width="120" height="{}" style="object-fit: contain">',
+            '<img class="thumbnail" src="{}" alt="" width="120" height="{}">',
             obj.thumbnail_url,
             round(120 * obj.height / obj.width) if obj.width else 120,
         )

@@ -1,9 +1,20 @@
 """An RSS feed per language of newly published or updated articles."""
+import re
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import Article
+
+# Characters XML 1.0 cannot carry at all; an editor's stray control character must not break the feed.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def plain(text):
+    """Feed readers treat a description as HTML: escape the editor's text and drop what XML cannot hold."""
+    return escape(NOT_XML.sub("", text or ""))
 
 
 class ArticleFeed(Feed):
@@ -20,10 +31,10 @@ class ArticleFeed(Feed):
         return Article.objects.published().order_by("-updated_at")[:30]
 
     def item_title(self, item):
-        return item.title
+        return NOT_XML.sub("", item.title)
 
     def item_description(self, item):
-        return item.summary
+        return plain(item.summary)
 
     def item_pubdate(self, item):
         return item.publish_at

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import search, structured_data
 from .models import FAQ, Article, Page, ProcedureNote, Topic
@@ -54,7 +54,7 @@ def published_faqs():
     return FAQ.objects.published().select_related("topic")
 
 
-@require_GET
+@require_safe
 def home(request):
     context = {
         "topics": Topic.objects.all(),
@@ -65,7 +65,7 @@ def home(request):
     return render(request, "education/home.html", context)
 
 
-@require_GET
+@require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.by_slug(slug))
     context = {
@@ -78,7 +78,7 @@ def topic_detail(request, slug):
     return render(request, "education/topic_detail.html", context)
 
 
-@require_GET
+@require_safe
 def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user)
@@ -108,7 +108,7 @@ def _filled(procedure, names):
     ]
 
 
-@require_GET
+@require_safe
 def procedure_detail(request, slug):
     procedure = get_object_or_404(
         ProcedureNote.objects.visible_to(request.user)
@@ -131,7 +131,7 @@ def procedure_detail(request, slug):
     return render_item(request, "education/procedure_detail.html", context, procedure)
 
 
-@require_GET
+@require_safe
 def faq_list(request):
     faqs = list(published_faqs())
     context = {
@@ -142,27 +142,27 @@ def faq_list(request):
     return render(request, "education/faq_list.html", context)
 
 
-@require_GET
+@require_safe
 def faq_detail(request, pk):
     faq = get_object_or_404(FAQ.objects.visible_to(request.user).select_related("topic", "reviewed_by"), pk=pk)
     context = {"faq": faq, "language_links": language_links(request, faq)}
     return render_item(request, "education/faq_detail.html", context, faq)
 
 
-@require_GET
+@require_safe
 def page_detail(request, slug):
     page = get_object_or_404(Page.objects.visible_to(request.user).select_related("reviewed_by__photo").by_slug(slug))
     context = {"page": page, "language_links": language_links(request, page)}
     return render_item(request, "education/page_detail.html", context, page)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def search_results(request):
     """The site search: any query gives a page (see education/search.py for what it matches and how)."""
     results = search.search(request.GET.get("q", ""), page=request.GET.get("page"))

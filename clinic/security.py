@@ -1,0 +1,33 @@
+"""Small request guards the settings install: odd input gets a 4xx, never a database error (and so a 500)."""
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import QueryDict
+
+
+def axes_username(request, credentials=None):
+    """The username axes records for a sign-in attempt, cut to what a username can be.
+
+    Axes stores it in a 255-character column; PostgreSQL refuses longer text and any NUL byte, which would turn
+    a silly login attempt into a server error.
+    """
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD) or ""
+    max_length = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length or 150
+    return str(username).replace("\x00", "")[:max_length]
+
+
+class StripNulFromQueryMiddleware:
+    """Drop NUL bytes from the query string's names and values: no view, admin search or filter has a use for one,
+    PostgreSQL refuses them in queries, and a visitor's search with one still gets a normal page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)
