@@ -13,7 +13,7 @@ for p in python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test setup demo messages check serve clean bench
+.PHONY: run test screenshots setup demo messages check serve clean bench
 
 $(PY):
 	@python=$$($(FIND_PYTHON)) || { \
@@ -52,6 +52,10 @@ test: $(VENV)/.requirements-test messages
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=clinic.example DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	DJANGO_DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+
+# The README's screenshots, from the browser suite (needs Chromium, like the browser tests).
+screenshots: $(VENV)/.requirements-test messages
+	DJANGO_DEBUG=0 $(PY) -m pytest -m screenshots tests/browser/test_screenshots.py
 
 # Production settings under gunicorn, on this machine only: plain http is allowed for 127.0.0.1 alone
 # (DJANGO_LOCAL_HTTP), static files come from WhiteNoise, and a secret key is made once and kept in var/.

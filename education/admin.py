@@ -17,6 +17,13 @@ from reversion.admin import VersionAdmin
 from . import services
 from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Topic
 
+class TranslationTabsAdmin(TabbedTranslationAdmin):
+    """modeltranslation's language tabs, repaired for keyboard and screen-reader users by static/js/admin-a11y.js."""
+
+    class Media:
+        js = [forms.Script("js/admin-a11y.js", **{"data-switch-label": _("Language of the translated fields")})]
+
+
 REVIEW_FIELDS = ("status", "publish_at", "reviewed_by", "last_reviewed", "next_review_due")
 CHECK_FIELDS = tuple(f"checks_{code}" for code, _name in settings.LANGUAGES)
 
@@ -143,7 +150,7 @@ class PublishableForm(VersionedForm):
         return cleaned
 
 
-class PublishableAdmin(VersionedAdmin, TabbedTranslationAdmin):
+class PublishableAdmin(VersionedAdmin, TranslationTabsAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
@@ -348,7 +355,7 @@ class PageAdmin(PublishableAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(VersionedAdmin, TabbedTranslationAdmin):
+class TopicAdmin(VersionedAdmin, TranslationTabsAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name_en", "name_it")
@@ -356,7 +363,7 @@ class TopicAdmin(VersionedAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Clinician)
-class ClinicianAdmin(VersionedAdmin, TabbedTranslationAdmin):
+class ClinicianAdmin(VersionedAdmin, TranslationTabsAdmin):
     list_display = ("name", "role", "credentials", "user")
     list_select_related = ("user",)
     search_fields = ("name", "role_en", "role_it")
@@ -371,12 +378,12 @@ class SourceAdmin(VersionedAdmin):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(VersionedAdmin, TabbedTranslationAdmin):
+class ClinicAdmin(VersionedAdmin, TranslationTabsAdmin):
     list_display = ("name", "phone", "email")
 
 
 @admin.register(Image)
-class ImageAdmin(TabbedTranslationAdmin):
+class ImageAdmin(TranslationTabsAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 

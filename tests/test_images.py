@@ -344,37 +344,6 @@ def test_images_add_no_queries_to_the_article_page(client, django_assert_num_que
     assert html.count("<picture>") == 2
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(("ratio", "expected"), [(1, "480w.webp"), (2, "960w.webp")])
-def test_phone_in_a_real_browser_downloads_only_the_rendition_it_needs(live_server, monkeypatch, ratio, expected):
-    if not os.environ.get("CI"):
-        if not Path(CHROMIUM).exists():
-            pytest.skip("Chromium is not installed (apt-get install chromium)")
-        pytest.importorskip("playwright", reason="playwright is not installed (requirements-test.txt)")
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    article = make_article(image=make_image(3000, 2000))
-    requested = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 375, "height": 667}, device_scale_factor=ratio)
-        page.on("request", lambda request: requested.append(request.url) if "/images/" in request.url else None)
-        page.goto(live_server.url + article.get_absolute_url())
-        page.wait_for_load_state("networkidle")
-        browser.close()
-    assert len(requested) == 1
-    assert requested[0].endswith(expected)
-
-
 def settings_storage(**env):
     """The default storage backend that clinic.settings picks with these environment variables."""
     code = "import clinic.settings as s; print(s.STORAGES['default']['BACKEND'])"
