@@ -2,6 +2,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -47,6 +48,9 @@ def render_item(request, template, context, item):
 
 
 # Lists show a title and a summary: the long texts stay in the database, or a list of 100 loads megabytes.
+TOPIC_ARTICLES_PER_PAGE = 20
+
+
 def published_articles():
     return Article.objects.published().select_related("reviewed_by").defer("body", "quality", "claims_acknowledged")
 
@@ -73,9 +77,13 @@ def home(request):
 @require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.by_slug(slug))
+    # A topic can gather hundreds of articles: a page of them at a time keeps the page light and its cost flat.
+    articles = Paginator(published_articles().filter(topics=topic), TOPIC_ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "topic": topic,
-        "articles": published_articles().filter(topics=topic),
+        "articles": articles,
         "procedures": published_procedures().filter(topics=topic),
         "faqs": published_faqs().filter(topic=topic),
         "language_links": language_links(request, topic),

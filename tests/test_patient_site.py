@@ -196,3 +196,17 @@ def test_article_page_is_small(client, site):
     html = client.get("/en/articles/botox/").content
     css = open("static/css/site.css", "rb").read()
     assert len(html) + len(css) < 60_000
+
+
+def test_topic_lists_its_articles_a_page_at_a_time(client):
+    from education.views import TOPIC_ARTICLES_PER_PAGE
+
+    topic = make_topic(slug_en="many")
+    for n in range(TOPIC_ARTICLES_PER_PAGE + 3):
+        make_article(topics=[topic], title_en=f"Numbered article {n:02d}")
+    first = soup(client.get("/en/topics/many/"))
+    assert len(first.select("#articles-heading + ul.cards li")) == TOPIC_ARTICLES_PER_PAGE
+    assert "Page 1 of 2" in first.select_one("nav.pagination").get_text()
+    second = soup(client.get("/en/topics/many/" + first.select_one("a[rel=next]")["href"]))
+    assert len(second.select("#articles-heading + ul.cards li")) == 3
+    assert soup(client.get("/en/topics/many/?page=zzz")).select_one("nav.pagination")  # a bad number: page 1

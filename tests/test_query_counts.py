@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 # Queries per page; the same budget holds for 3 and for 100 items in the page's lists.
 PUBLIC_BUDGETS = {
     "home": 6,
-    "topic": 7,
+    "topic": 8,
     "article": 8,
     "procedure": 8,
     "faq": 4,
@@ -36,7 +36,7 @@ ADMIN_BUDGETS = {
     "procedurenote": 11,
     "faq": 11,
     "page": 10,
-    "topic": 7,
+    "topic": 8,
     "clinician": 7,
     "source": 8,
     "clinic": 7,
