@@ -45,6 +45,10 @@ class PublishableQuerySet(TranslatedSlugQuerySet):
         """The one rule for what a patient may see: published, and its publish time has come."""
         return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def listed(self):
+        """Only the columns a list of links to these items shows, in every language: pages stay cheap as items grow."""
+        return self.only("status", "publish_at", *self.model.listing_fields)
+
     def visible_to(self, user):
         """What a page may show this visitor: everything for staff who may view it (a preview), else published()."""
         opts = self.model._meta
@@ -267,6 +271,8 @@ class Publishable(Versioned):
     required_translations = ()
     # The patient text whose readability is scored (summaries and titles are too short to score).
     readability_fields = ()
+    # What a list of these items shows (see PublishableQuerySet.listed).
+    listing_fields = ("title", "slug", "summary")
 
     class Meta:
         abstract = True
@@ -484,6 +490,7 @@ class FAQ(Publishable):
     order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Lower numbers come first."))
 
     required_translations = ("question", "answer")
+    listing_fields = ("question", "answer", "topic", "article", "procedure", "order")
     readability_fields = ("answer",)
 
     class Meta:

@@ -52,15 +52,15 @@ TOPIC_ARTICLES_PER_PAGE = 20
 
 
 def published_articles():
-    return Article.objects.published().select_related("reviewed_by").defer("body", "quality", "claims_acknowledged")
+    return Article.objects.published().listed()
 
 
 def published_procedures():
-    return ProcedureNote.objects.published().defer(*ProcedureNote.SECTIONS)
+    return ProcedureNote.objects.published().listed()
 
 
 def published_faqs():
-    return FAQ.objects.published().select_related("topic")
+    return FAQ.objects.published().listed().select_related("topic")
 
 
 @require_safe
@@ -96,6 +96,7 @@ def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user)
         .select_related("reviewed_by__photo", "image")
+        .defer("quality", "claims_acknowledged")
         .by_slug(slug)
         .prefetch_related(
             "topics",
@@ -126,6 +127,7 @@ def procedure_detail(request, slug):
     procedure = get_object_or_404(
         ProcedureNote.objects.visible_to(request.user)
         .select_related("reviewed_by__photo", "image")
+        .defer("quality", "claims_acknowledged")
         .by_slug(slug)
         .prefetch_related(
             "topics",
