@@ -175,6 +175,8 @@ def main():
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        # Plain http on loopback (as `make serve`): otherwise production mode redirects every request to https.
+        "DJANGO_LOCAL_HTTP": "1",
         "DATABASE_URL": database_url,
     }
     script = tmp / "report.lua"
