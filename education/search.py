@@ -206,7 +206,23 @@ def _visibility_sql(alias, correlated):
 # --- Engines -------------------------------------------------------------------------------------------------------
 
 
-class SQLiteEngine:
+class Engine:
+    """What both engines share: each gives TABLE and _where() (the FROM and WHERE of its matches)."""
+
+    TABLE = None
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.TABLE}")
+
+    def count(self, words, language, match_all):
+        where, params = self._where(words, language, match_all)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {where}", params)
+            return cursor.fetchone()[0]
+
+
+class SQLiteEngine(Engine):
     """FTS5 over words stemmed here; bm25 with the title weighing most."""
 
     TABLE = "education_search_fts"
@@ -235,10 +251,6 @@ class SQLiteEngine:
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {self.TABLE} WHERE rowid = %s", [(pk,) for pk in document_ids])
 
-    def clear(self):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.TABLE}")
-
     def _match(self, words, language, match_all):
         # Each stem becomes a quoted FTS5 string: no word can act as an operator (AND, OR, NOT, NEAR, *, ^, :).
         unique = dict.fromkeys(word_stem for word_stem in stems(words, language) if word_stem)
@@ -253,12 +265,6 @@ class SQLiteEngine:
             f"WHERE {self.TABLE} MATCH %s AND d.language = %s AND {visible}"
         )
         return sql, [self._match(words, language, match_all), language, *params]
-
-    def count(self, words, language, match_all):
-        where, params = self._where(words, language, match_all)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {where}", params)
-            return cursor.fetchone()[0]
 
     def page(self, words, language, match_all, offset, limit):
         """(number of matches, [(kind, object_id, marked snippet)] for one page, best first).
@@ -286,7 +292,7 @@ class SQLiteEngine:
         return (rows[0][-1] if rows else None), hits
 
 
-class PostgreSQLEngine:
+class PostgreSQLEngine(Engine):
     """A GIN-indexed tsvector finds the matches; a small one ranks them; ts_headline marks the snippet.
 
     Ranking reads the title, the summary and the opening of the body (RANKED_BODY characters) rather than the whole
@@ -328,10 +334,6 @@ class PostgreSQLEngine:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.TABLE} WHERE document_id = ANY(%s)", [list(document_ids)])
 
-    def clear(self):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.TABLE}")
-
     def _tsquery(self, words, language, match_all):
         # One plainto_tsquery per word: the words arrive as parameters, never as tsquery syntax.
         config = self._config(language)
@@ -347,12 +349,6 @@ class PostgreSQLEngine:
             f"WHERE s.vector @@ q.query AND s.language = %s AND {visible}"
         )
         return sql, [*query_params, language, *params]
-
-    def count(self, words, language, match_all):
-        where, params = self._where(words, language, match_all)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {where}", params)
-            return cursor.fetchone()[0]
 
     def page(self, words, language, match_all, offset, limit):
         """As SQLiteEngine.page."""
