@@ -40,14 +40,18 @@ class TopicSitemap(I18nSitemap):
 
 class StaticSitemap(I18nSitemap):
     def items(self):
-        return ["education:home", "education:faq"]
+        return ["education:home", "education:articles", "education:procedures", "education:faq"]
 
     def location(self, item):
         return reverse(item)
 
     def lastmod(self, item):
-        # The FAQ page changes whenever a question does; the home page whenever any item does.
-        models = [FAQ] if item == "education:faq" else [Article, ProcedureNote, FAQ]
+        # Each list changes whenever one of its items does; the home page whenever any item does.
+        models = {
+            "education:faq": [FAQ],
+            "education:articles": [Article],
+            "education:procedures": [ProcedureNote],
+        }.get(item, [Article, ProcedureNote, FAQ])
         dates = [m.objects.published().order_by("-updated_at").values_list("updated_at", flat=True).first() for m in models]
         return max((d for d in dates if d), default=None)
 

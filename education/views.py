@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import search, structured_data
@@ -47,8 +48,18 @@ def render_item(request, template, context, item):
     return response
 
 
-# Lists show a title and a summary: the long texts stay in the database, or a list of 100 loads megabytes.
-TOPIC_ARTICLES_PER_PAGE = 20
+# Lists show a title and a summary: the long texts stay in the database, or a list of 100 loads megabytes. Long
+# lists come a page at a time, so a page's weight and cost stay flat however large the library grows.
+ITEMS_PER_PAGE = 20
+FAQS_PER_PAGE = 30
+# The home page shows the first few of each kind and a topic page its first questions; both link to the full lists.
+HOME_ITEMS = 6
+TOPIC_FAQS = 10
+
+
+def paginate(request, queryset, per_page=ITEMS_PER_PAGE):
+    """One page of `queryset`; a missing, odd or too large ?page= gives the first or the last page, never an error."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def published_articles():
@@ -67,25 +78,40 @@ def published_faqs():
 def home(request):
     context = {
         "topics": Topic.objects.all(),
-        "articles": published_articles()[:6],
-        "procedures": published_procedures(),
+        "articles": published_articles()[:HOME_ITEMS],
+        "procedures": published_procedures()[:HOME_ITEMS],
         "language_links": language_links(request),
     }
     return render(request, "education/home.html", context)
+
+
+def _item_index(request, queryset, title):
+    context = {"title": title, "items": paginate(request, queryset), "language_links": language_links(request)}
+    return render(request, "education/item_index.html", context)
+
+
+@require_safe
+def article_list(request):
+    return _item_index(request, published_articles(), _("Articles"))
+
+
+@require_safe
+def procedure_list(request):
+    return _item_index(request, published_procedures(), _("Treatments"))
 
 
 @require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.by_slug(slug))
     # A topic can gather hundreds of articles: a page of them at a time keeps the page light and its cost flat.
-    articles = Paginator(published_articles().filter(topics=topic), TOPIC_ARTICLES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    articles = paginate(request, published_articles().filter(topics=topic))
+    faqs = list(published_faqs().filter(topic=topic)[: TOPIC_FAQS + 1])
     context = {
         "topic": topic,
         "articles": articles,
         "procedures": published_procedures().filter(topics=topic),
-        "faqs": published_faqs().filter(topic=topic),
+        "faqs": faqs[:TOPIC_FAQS],
+        "more_faqs": len(faqs) > TOPIC_FAQS,
         "language_links": language_links(request, topic),
     }
     return render(request, "education/topic_detail.html", context)
@@ -148,9 +174,16 @@ def procedure_detail(request, slug):
 
 @require_safe
 def faq_list(request):
-    faqs = list(published_faqs())
+    """Every question, grouped by topic, a page at a time; ?topic=<slug> keeps one topic's (an unknown one, all)."""
+    faqs = published_faqs()
+    topic = Topic.objects.by_slug(request.GET["topic"]).first() if request.GET.get("topic") else None
+    if topic is not None:
+        faqs = faqs.filter(topic=topic)
+    faqs = paginate(request, faqs, FAQS_PER_PAGE)
     context = {
         "faqs": faqs,
+        "topic": topic,
+        "page_query": f"{urlencode({'topic': topic.slug})}&" if topic else "",
         "language_links": language_links(request),
         "structured_data": structured_data.faq_data(faqs),
     }

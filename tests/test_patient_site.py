@@ -43,6 +43,8 @@ def test_every_page_type_renders_in_both_languages(client, site, language):
         urls = [f"/{language}/", site["topic"].get_absolute_url(), site["article"].get_absolute_url(),
                 site["procedure"].get_absolute_url(), site["faq"].get_absolute_url(), f"/{language}/"
                 + ("faq/" if language == "en" else "domande-frequenti/"),
+                f"/{language}/" + ("articles/" if language == "en" else "articoli/"),
+                f"/{language}/" + ("procedures/" if language == "en" else "trattamenti/"),
                 make_page().get_absolute_url()]
     for url in urls:
         page = soup(client.get(url))
@@ -199,13 +201,13 @@ def test_article_page_is_small(client, site):
 
 
 def test_topic_lists_its_articles_a_page_at_a_time(client):
-    from education.views import TOPIC_ARTICLES_PER_PAGE
+    from education.views import ITEMS_PER_PAGE
 
     topic = make_topic(slug_en="many")
-    for n in range(TOPIC_ARTICLES_PER_PAGE + 3):
+    for n in range(ITEMS_PER_PAGE + 3):
         make_article(topics=[topic], title_en=f"Numbered article {n:02d}")
     first = soup(client.get("/en/topics/many/"))
-    assert len(first.select("#articles-heading + ul.cards li")) == TOPIC_ARTICLES_PER_PAGE
+    assert len(first.select("#articles-heading + ul.cards li")) == ITEMS_PER_PAGE
     assert "Page 1 of 2" in first.select_one("nav.pagination").get_text()
     second = soup(client.get("/en/topics/many/" + first.select_one("a[rel=next]")["href"]))
     assert len(second.select("#articles-heading + ul.cards li")) == 3

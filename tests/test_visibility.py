@@ -42,7 +42,8 @@ def test_unpublished_items_are_absent_from_lists(client, state):
     shown.procedures.add(hidden_procedure)
     hidden_article.procedures.add(make_procedure(title_en="Visible procedure"))
 
-    pages = ["/en/", topic.get_absolute_url(), "/en/faq/", shown.get_absolute_url()]
+    pages = ["/en/", topic.get_absolute_url(), "/en/faq/", f"/en/faq/?topic={topic.slug}", "/en/articles/",
+             "/en/procedures/", shown.get_absolute_url()]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url

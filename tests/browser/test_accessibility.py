@@ -23,6 +23,9 @@ PAGE_TYPES = {
     "article": lambda: _demo(Article).get_absolute_url(),
     "procedure": lambda: _demo(ProcedureNote).get_absolute_url(),
     "faq list": lambda: reverse("education:faq"),
+    "faq list of a topic": lambda: reverse("education:faq") + f"?topic={_demo(Topic).slug}",
+    "article list": lambda: reverse("education:articles"),
+    "treatment list": lambda: reverse("education:procedures"),
     "faq detail": lambda: _demo(FAQ).get_absolute_url(),
     "about page": lambda: _demo(Page).get_absolute_url(),
     "search results": lambda: reverse("education:search")

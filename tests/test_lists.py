@@ -1,0 +1,118 @@
+"""Long lists come a page at a time: the home page and topic pages show the first few and link to the full lists."""
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import translation
+
+from education.views import FAQS_PER_PAGE, HOME_ITEMS, ITEMS_PER_PAGE, TOPIC_FAQS
+
+from .factories import make_article, make_faq, make_procedure, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def soup(response):
+    assert response.status_code == 200
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def card_titles(page):
+    return [link.get_text() for link in page.select("ul.cards li.card > a")]
+
+
+def test_home_shows_the_first_items_and_links_to_every_list(client):
+    for n in range(HOME_ITEMS + 2):
+        make_procedure(title_en=f"Treatment {n:02d}")
+        make_article(title_en=f"Reading {n:02d}")
+    page = soup(client.get("/en/"))
+    titles = card_titles(page)
+    assert len([t for t in titles if t.startswith("Treatment")]) == HOME_ITEMS
+    assert len([t for t in titles if t.startswith("Reading")]) == HOME_ITEMS
+    links = {a["href"] for a in page.select("main a")}
+    assert {"/en/procedures/", "/en/articles/"} <= links
+
+
+@pytest.mark.parametrize(
+    ("language", "path", "make", "prefix"),
+    [
+        ("en", "/en/articles/", make_article, "Article"),
+        ("it", "/it/articoli/", make_article, "Articolo"),
+        ("en", "/en/procedures/", make_procedure, "Procedure"),
+        ("it", "/it/trattamenti/", make_procedure, "Trattamento"),
+    ],
+)
+def test_full_lists_are_paginated_in_both_languages(client, language, path, make, prefix):
+    made = [make() for _ in range(ITEMS_PER_PAGE + 2)]
+    make(status="draft", title_en="Hidden draft", title_it="Bozza nascosta")
+    with translation.override(language):
+        first = soup(client.get(path))
+        assert first.html["lang"] == language
+        assert len(card_titles(first)) == ITEMS_PER_PAGE
+        second = soup(client.get(path + first.select_one("nav.pagination a[rel=next]")["href"]))
+    shown = card_titles(first) + card_titles(second)
+    assert sorted(shown) == sorted(getattr(item, f"title_{language}") for item in made)
+    assert all(title.startswith(prefix) for title in shown)
+    assert "Hidden draft" not in str(second) and "Bozza nascosta" not in str(second)
+    # A page number past the end, or not a number, still gives a page of the list.
+    assert card_titles(soup(client.get(path + "?page=999"))) == card_titles(second)
+    assert card_titles(soup(client.get(path + "?page=x%00"))) == card_titles(first)
+
+
+def test_empty_list_says_so(client):
+    assert "Nothing has been published here yet." in soup(client.get("/en/articles/")).get_text()
+    assert "Qui non è ancora stato pubblicato nulla." in soup(client.get("/it/trattamenti/")).get_text()
+
+
+def test_faq_page_is_paginated_and_grouped_by_topic(client):
+    first_topic, second_topic = make_topic(name_en="Acne", order=1), make_topic(name_en="Scars", order=2)
+    for n in range(FAQS_PER_PAGE):
+        make_faq(topic=first_topic, order=n)
+    for n in range(3):
+        make_faq(topic=second_topic, order=n)
+    first = soup(client.get("/en/faq/"))
+    assert len(first.select("details")) == FAQS_PER_PAGE
+    assert [h.get_text() for h in first.select("main section h2")] == ["Acne"]
+    second = soup(client.get("/en/faq/" + first.select_one("nav.pagination a[rel=next]")["href"]))
+    assert len(second.select("details")) == 3
+    assert [h.get_text() for h in second.select("main section h2")] == ["Scars"]
+    # The structured data describes the questions on this page only.
+    assert second.select_one('script[type="application/ld+json"]').string.count('"Question"') == 3
+
+
+def test_topic_page_shows_its_first_questions_and_links_to_all_of_them(client):
+    topic, other = make_topic(slug_en="acne", slug_it="acne-it", name_en="Acne", name_it="Acne (it)"), make_topic()
+    for n in range(TOPIC_FAQS + 1):
+        make_faq(topic=topic, order=n, question_en=f"Acne question {n:02d}?")
+    make_faq(topic=other, question_en="Unrelated question?")
+    page = soup(client.get("/en/topics/acne/"))
+    assert len(page.select("details")) == TOPIC_FAQS
+    more = page.find("a", string="All questions about Acne")
+    assert more["href"] == "/en/faq/?topic=acne"
+
+    listed = soup(client.get(more["href"]))
+    assert listed.h1.get_text() == "Questions about Acne"
+    questions = [summary.get_text() for summary in listed.select("details summary")]
+    assert questions == [f"Acne question {n:02d}?" for n in range(TOPIC_FAQS + 1)]
+    # Italian addresses use the Italian slug; an unknown topic shows every question rather than an error.
+    assert "Domande su: Acne (it)" in soup(client.get("/it/domande-frequenti/?topic=acne-it")).h1.get_text()
+    everything = soup(client.get("/en/faq/?topic=no-such-topic"))
+    assert everything.h1.get_text() == "Questions and answers"
+    assert len(everything.select("details")) == TOPIC_FAQS + 2
+
+
+def test_topic_page_with_few_questions_has_no_link_to_more(client):
+    topic = make_topic(slug_en="few")
+    make_faq(topic=topic)
+    page = soup(client.get("/en/topics/few/"))
+    assert len(page.select("details")) == 1
+    assert not page.select('a[href^="/en/faq/?topic="]')
+
+
+def test_pagination_keeps_the_topic_filter(client):
+    topic = make_topic(slug_en="busy")
+    for n in range(FAQS_PER_PAGE + 1):
+        make_faq(topic=topic, order=n)
+    make_faq(topic=make_topic())
+    first = soup(client.get("/en/faq/?topic=busy"))
+    next_href = first.select_one("nav.pagination a[rel=next]")["href"]
+    assert next_href == "?topic=busy&page=2"
+    assert len(soup(client.get("/en/faq/" + next_href)).select("details")) == 1
