@@ -188,7 +188,8 @@ def pages_to_measure(articles, procedures, topics):
                 "topic": topic.get_absolute_url(),
                 "article": article.get_absolute_url(),
                 "procedure": procedure.get_absolute_url(),
-                "faq": FAQ(pk=1).get_absolute_url().split("#")[0],
+                # The questions page patients open from the menu (its first page of answers), not one question alone.
+                "faq": reverse("education:faq"),
                 "search": search_url(language),
             }
     return pages

@@ -102,12 +102,20 @@ def page_key(request):
     return f"page:{stamp}:{language}:{path}"
 
 
+# Outside the language prefixes only the sitemap: it lists every item in both languages, so building it costs
+# about half a second at 1,000 articles, and crawlers fetch it often.
+CACHED_UNPREFIXED_PATHS = {"/sitemap.xml"}
+
+
 def is_cacheable_request(request):
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        # Only the translated patient pages: never the admin, the healthz probe or anything outside i18n_patterns.
-        and translation.get_language_from_path(request.path_info) is not None
+        # The patient pages and the sitemap: never the admin, the healthz probe or anything else.
+        and (
+            translation.get_language_from_path(request.path_info) is not None
+            or request.path_info in CACHED_UNPREFIXED_PATHS
+        )
     )
 
 

@@ -15,7 +15,8 @@ class PublishedSitemap(I18nSitemap):
     model = None
 
     def items(self):
-        return self.model.objects.published().order_by("pk")
+        # Only what an address and its date need: the texts of thousands of items would cost megabytes per request.
+        return self.model.objects.published().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, item):
         return item.updated_at

@@ -183,6 +183,15 @@ def test_admin_is_never_cached(admin_client):
     assert admin_client.get(url).status_code == 302
 
 
+def test_sitemap_is_cached_until_content_changes(client, admin_user, django_assert_num_queries):
+    article = make_article(slug_en="first-article")
+    assert "first-article" in cached_get(client, "/sitemap.xml", django_assert_num_queries).text
+    make_article(slug_en="second-article")
+    assert "second-article" in client.get("/sitemap.xml").text
+    services.unpublish(item=article, user=admin_user)
+    assert "first-article" not in client.get("/sitemap.xml").text
+
+
 def test_healthz_is_constant_and_not_cached(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz")
