@@ -21,6 +21,7 @@ django.setup()
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
+from education import search  # noqa: E402
 from education.cache import bump_content_version  # noqa: E402
 from education.models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic  # noqa: E402
 
@@ -199,6 +200,12 @@ if __name__ == "__main__":
     if Article.objects.exists():
         sys.exit("The benchmark database already holds articles; it must start empty.")
     pages = pages_to_measure(*build(os.environ.get("BENCH_SIZE", "default")))
+    # bulk_create sends no signals, so the search index is built here; without it every search would measure the
+    # cheap "nothing matched" page.
+    search.rebuild_index()
+    for language in ("en", "it"):
+        if not search.search("acne", language).count:
+            sys.exit(f"The benchmark search finds nothing in {language}: the library or its index is broken.")
     # bulk_create sends no signals; a shared cache (DJANGO_CACHE_URL) may still hold pages of an earlier run.
     bump_content_version()
     print(json.dumps(pages))
