@@ -299,8 +299,16 @@ class Publishable(Versioned):
         super().save(*args, **kwargs)
 
     @property
+    def visible_from(self):
+        """When patients may see this item: its publish time once it is published, None while it is not.
+
+        published() for one item. The search index stores it, so a search need not read every matching item's row.
+        """
+        return self.publish_at if self.status == Status.PUBLISHED else None
+
+    @property
     def is_public(self):
-        return self.status == Status.PUBLISHED and self.publish_at <= timezone.now()
+        return self.visible_from is not None and self.visible_from <= timezone.now()
 
     def publishing_problems(self):
         """Why this item may not be published yet: the one rule for sign-off, used by forms and actions alike."""
@@ -728,7 +736,8 @@ class Image(models.Model):
 class SearchDocument(models.Model):
     """One item's text in one language, as patients read it; education/search.py indexes and queries it.
 
-    Holds every item whatever its status: the search filters through `published()` when it answers.
+    Holds every item whatever its status, with the item's `visible_from`: a search keeps the rows visible now, and
+    reads the items it shows through `published()`, which has the last word.
     """
 
     kind = models.CharField(_("kind"), max_length=20)
@@ -737,6 +746,7 @@ class SearchDocument(models.Model):
     title = models.TextField(_("title"))
     summary = models.TextField(_("in brief"), blank=True)
     body = models.TextField(_("body"), blank=True)
+    visible_from = models.DateTimeField(_("visible from"), null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -10,8 +10,10 @@ One interface, `search(query, language, page)`, over two engines chosen by the d
   snippets from a small highlighter over the original text.
 
 `SearchDocument` rows hold each item's plain text per language; both engine tables are keyed by its id (the
-migration `0002_search` creates them). The index holds every item whatever its status: visibility is decided when
-searching, through the models' `published()` querysets, so publishing or scheduling never needs a re-index.
+migration `0002_search` creates them). The index holds every item whatever its status, with the moment it becomes
+visible to patients (`Publishable.visible_from`, copied on every save): a search keeps the rows visible now, so a
+scheduled item appears at its time without a re-index, and reads the items of the page it shows through
+`published()`, which has the last word.
 
 The index follows content through `post_save`/`post_delete` receivers (`connect_signals`, called from the app's
 `ready()`), not through the models' `save()`: deletes made by querysets, the admin's bulk delete and cascades call no
@@ -31,9 +33,8 @@ import snowballstemmer
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection, models, transaction
-from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -185,22 +186,9 @@ def highlight(text, query_stems, language, size=SNIPPET_WORDS):
     return ("… " if first else "") + snippet + (" …" if last < len(words) else "")
 
 
-def _visibility_sql(alias, correlated):
-    """SQL (and params) true for the rows of `alias` (with kind and object_id) whose item patients may see.
-
-    Built from `published()` itself. Correlated: EXISTS, a primary key lookup per matched row; otherwise IN, the
-    published ids listed once. Which is cheaper depends on the engine.
-    """
-    clauses, params = [], []
-    for kind in KINDS.values():
-        published = kind.model.objects.published().order_by()
-        if correlated:
-            published = published.filter(pk=RawSQL(f"{alias}.object_id", ()))
-        sql, kind_params = published.values("pk").query.sql_with_params()
-        test = f"EXISTS ({sql})" if correlated else f"{alias}.object_id IN ({sql})"
-        clauses.append(f"({alias}.kind = %s AND {test})")
-        params += [kind.name, *kind_params]
-    return "(" + " OR ".join(clauses) + ")", params
+def _visible_now(alias):
+    """SQL (and params) true for the rows of `alias` that patients may see now (see SearchDocument)."""
+    return f"{alias}.visible_from <= %s", [connection.ops.adapt_datetimefield_value(timezone.now())]
 
 
 # --- Engines -------------------------------------------------------------------------------------------------------
@@ -258,10 +246,11 @@ class SQLiteEngine(Engine):
         return (" AND " if match_all else " OR ").join(quoted) or '""'
 
     def _where(self, words, language, match_all):
-        # SQLite would build each id list by reading whole item rows: a lookup per match is far cheaper.
-        visible, params = _visibility_sql("d", correlated=True)
+        visible, params = _visible_now("d")
+        # The index (migration 0004) holds id, language and visible_from: the long texts are never read here.
         sql = (
-            f"FROM {self.TABLE} JOIN education_searchdocument d ON d.id = {self.TABLE}.rowid "
+            f"FROM {self.TABLE} JOIN education_searchdocument d INDEXED BY search_document_visible "
+            f"ON d.id = {self.TABLE}.rowid "
             f"WHERE {self.TABLE} MATCH %s AND d.language = %s AND {visible}"
         )
         return sql, [self._match(words, language, match_all), language, *params]
@@ -319,14 +308,16 @@ class PostgreSQLEngine(Engine):
             for language, ids in by_language.items():
                 config = self._config(language)
                 cursor.execute(
-                    f"INSERT INTO {self.TABLE} (document_id, language, kind, object_id, vector, rank_vector) "
-                    "SELECT id, language, kind, object_id, head || setweight(to_tsvector(%s::regconfig, body), 'C'), "
+                    f"INSERT INTO {self.TABLE} (document_id, language, kind, object_id, visible_from, vector, rank_vector) "
+                    "SELECT id, language, kind, object_id, visible_from, "
+                    "head || setweight(to_tsvector(%s::regconfig, body), 'C'), "
                     "head || setweight(to_tsvector(%s::regconfig, left(body, %s)), 'C') FROM ("
                     "SELECT *, setweight(to_tsvector(%s::regconfig, title), 'A') "
                     "|| setweight(to_tsvector(%s::regconfig, summary), 'B') AS head "
                     "FROM education_searchdocument WHERE id = ANY(%s)) AS documents "
                     "ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, kind = EXCLUDED.kind, "
-                    "object_id = EXCLUDED.object_id, vector = EXCLUDED.vector, rank_vector = EXCLUDED.rank_vector",
+                    "object_id = EXCLUDED.object_id, visible_from = EXCLUDED.visible_from, vector = EXCLUDED.vector, "
+                    "rank_vector = EXCLUDED.rank_vector",
                     [config, config, self.RANKED_BODY, config, config, ids],
                 )
 
@@ -342,8 +333,7 @@ class PostgreSQLEngine(Engine):
 
     def _where(self, words, language, match_all):
         tsquery, query_params = self._tsquery(words, language, match_all)
-        # PostgreSQL hashes each published id list once; cheaper than a lookup per match when a word is common.
-        visible, params = _visibility_sql("s", correlated=False)
+        visible, params = _visible_now("s")
         sql = (
             f"FROM {self.TABLE} s CROSS JOIN (SELECT {tsquery} AS query) AS q "
             f"WHERE s.vector @@ q.query AND s.language = %s AND {visible}"
@@ -354,12 +344,14 @@ class PostgreSQLEngine(Engine):
         """As SQLiteEngine.page."""
         where, params = self._where(words, language, match_all)
         # ts_headline reads whole texts, so it runs on this page's rows only.
+        # The count runs over (id, score) pairs only: over whole matched rows it spilled to disk for a common word.
+        # OFFSET 0 keeps PostgreSQL from folding the scoring step into the count's.
         sql = (
             "SELECT d.kind, d.object_id, "
             "ts_headline(%s::regconfig, d.summary || ' ' || d.body, ranked.query, %s), ranked.total FROM ("
-            "SELECT s.document_id AS id, q.query AS query, ts_rank(s.rank_vector, q.query) AS score, "
-            f"COUNT(*) OVER () AS total {where} "
-            "ORDER BY score DESC, s.document_id LIMIT %s OFFSET %s"
+            "SELECT id, query, score, COUNT(*) OVER () AS total FROM ("
+            f"SELECT s.document_id AS id, q.query AS query, ts_rank(s.rank_vector, q.query) AS score {where} OFFSET 0"
+            ") AS scored ORDER BY score DESC, id LIMIT %s OFFSET %s"
             ") AS ranked JOIN education_searchdocument d ON d.id = ranked.id ORDER BY ranked.score DESC, ranked.id"
         )
         with connection.cursor() as cursor:
@@ -387,7 +379,8 @@ def _documents(kind, item):
             title, summary, body = (clean_text(text) for text in kind.texts(item))
         documents.append(
             SearchDocument(
-                kind=kind.name, object_id=item.pk, language=language, title=title, summary=summary, body=body
+                kind=kind.name, object_id=item.pk, language=language, title=title, summary=summary, body=body,
+                visible_from=item.visible_from,
             )
         )
     return documents
@@ -403,7 +396,12 @@ def index_item(item):
             kind=document.kind,
             object_id=document.object_id,
             language=document.language,
-            defaults={"title": document.title, "summary": document.summary, "body": document.body},
+            defaults={
+                "title": document.title,
+                "summary": document.summary,
+                "body": document.body,
+                "visible_from": document.visible_from,
+            },
         )
         documents.append(saved)
     get_engine().store(documents)

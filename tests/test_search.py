@@ -7,7 +7,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from education import search
+from education import search, services
 from education.models import Article, SearchDocument, Status
 
 from .factories import make_article, make_faq, make_procedure, make_topic
@@ -266,6 +266,16 @@ def test_scheduled_item_appears_once_its_time_comes(time_machine):
     assert titles("vitiligo") == []
     time_machine.move_to(datetime.datetime(2026, 5, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
     assert titles("vitiligo") == ["Vitiligo"]
+
+
+def test_unpublishing_and_publishing_again_are_followed_at_once(admin_user):
+    article = make_article(title_en="Rosacea")
+    assert search.search("rosacea", "en").count == 1
+    services.unpublish(item=article, user=admin_user)
+    assert search.search("rosacea", "en").count == 0
+    assert titles("rosacea") == []
+    services.publish(item=article, user=admin_user)
+    assert titles("rosacea") == ["Rosacea"]
 
 
 def test_index_follows_edits():
