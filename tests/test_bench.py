@@ -1,0 +1,50 @@
+"""`make bench` measures the library bench/seed.py builds: a tiny one here checks that every page it measures works.
+
+The benchmark itself (gunicorn and wrk) is too slow for the suite; this catches what once made it measure the wrong
+thing, such as a search index left empty, so that every search was the cheap "nothing matched" page.
+"""
+import importlib.util
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.django_db
+
+SEED = Path(__file__).resolve().parent.parent / "bench" / "seed.py"
+
+
+def load_seed():
+    spec = importlib.util.spec_from_file_location("bench_seed", SEED)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_library_serves_every_measured_page_with_content(client):
+    pages = load_seed().prepare("tiny")
+    assert set(pages) == {"en", "it"}
+    for language, measured in pages.items():
+        assert set(measured) == {"home", "topic", "article", "procedure", "faq", "search"}
+        for name, path in measured.items():
+            response = client.get(path)
+            assert response.status_code == 200, path
+            page = BeautifulSoup(response.text, "html.parser")
+            assert page.html["lang"] == language
+            content = {
+                "home": "ul.cards li",
+                "topic": "ul.cards li",
+                "article": ".prose p",
+                "procedure": "main section",
+                "faq": "details",
+                "search": ".results .result",
+            }[name]
+            assert page.select(content), (path, content)
+
+
+def test_benchmark_refuses_a_database_that_already_has_content(client):
+    from .factories import make_article
+
+    make_article()
+    with pytest.raises(SystemExit, match="must start empty"):
+        load_seed().prepare("tiny")
