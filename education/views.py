@@ -52,9 +52,11 @@ def render_item(request, template, context, item):
 # lists come a page at a time, so a page's weight and cost stay flat however large the library grows.
 ITEMS_PER_PAGE = 20
 FAQS_PER_PAGE = 30
-# The home page shows the first few of each kind and a topic page its first questions; both link to the full lists.
+# The home page shows the first few of each kind, a topic page its first questions and a treatment page its newest
+# articles; each links to the rest.
 HOME_ITEMS = 6
 TOPIC_FAQS = 10
+RELATED_ARTICLES = 6
 
 
 def paginate(request, queryset, per_page=ITEMS_PER_PAGE):
@@ -155,15 +157,14 @@ def procedure_detail(request, slug):
         .select_related("reviewed_by__photo", "image")
         .defer("quality", "claims_acknowledged")
         .by_slug(slug)
-        .prefetch_related(
-            "topics",
-            "sources",
-            Prefetch("articles", queryset=published_articles()),
-            Prefetch("faqs", queryset=published_faqs()),
-        )
+        .prefetch_related("topics", "sources", Prefetch("faqs", queryset=published_faqs()))
     )
+    # A treatment can be mentioned by hundreds of articles: the newest few, then the way to the rest by topic.
+    articles = list(published_articles().filter(procedures=procedure)[: RELATED_ARTICLES + 1])
     context = {
         "procedure": procedure,
+        "articles": articles[:RELATED_ARTICLES],
+        "more_articles": len(articles) > RELATED_ARTICLES,
         "sections": _filled(procedure, ProcedureNote.SECTIONS),
         "key_facts": _filled(procedure, ProcedureNote.KEY_FACTS),
         "language_links": language_links(request, procedure),

@@ -3,7 +3,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import translation
 
-from education.views import FAQS_PER_PAGE, HOME_ITEMS, ITEMS_PER_PAGE, TOPIC_FAQS
+from education.models import Article
+from education.views import FAQS_PER_PAGE, HOME_ITEMS, ITEMS_PER_PAGE, RELATED_ARTICLES, TOPIC_FAQS
 
 from .factories import make_article, make_faq, make_procedure, make_topic
 
@@ -116,3 +117,27 @@ def test_pagination_keeps_the_topic_filter(client):
     next_href = first.select_one("nav.pagination a[rel=next]")["href"]
     assert next_href == "?topic=busy&page=2"
     assert len(soup(client.get("/en/faq/" + next_href)).select("details")) == 1
+
+
+def test_treatment_page_shows_its_newest_articles_and_the_way_to_the_rest(client):
+    topic = make_topic(name_en="Acne", slug_en="acne")
+    procedure = make_procedure(topics=[topic], slug_en="peel")
+    for n in range(RELATED_ARTICLES + 1):
+        make_article(topics=[topic], title_en=f"Peel article {n:02d}").procedures.add(procedure)
+    page = soup(client.get("/en/procedures/peel/"))
+    related = page.select("#articles-heading + ul.cards li")
+    assert len(related) == RELATED_ARTICLES
+    [more] = [p for p in page.select("main p") if p.get_text().startswith("More articles on")]
+    assert more.a["href"] == "/en/topics/acne/"
+    # Both detail pages name their topics above the title, as links.
+    assert page.select_one("p.kicker a")["href"] == "/en/topics/acne/"
+    article_page = soup(client.get("/en/articles/" + Article.objects.first().slug_en + "/"))
+    assert article_page.select_one("p.kicker a").get_text() == "Acne"
+
+
+def test_treatment_page_with_few_articles_has_no_link_to_more(client):
+    procedure = make_procedure(topics=[make_topic()], slug_en="laser")
+    make_article(title_en="Laser article").procedures.add(procedure)
+    page = soup(client.get("/en/procedures/laser/"))
+    assert [li.a.get_text() for li in page.select("#articles-heading + ul.cards li")] == ["Laser article"]
+    assert "More articles on" not in page.get_text()
