@@ -467,8 +467,13 @@ class Article(Publishable):
 
     class Meta:
         ordering = ["-publish_at", "title"]
-        # The newest published articles, without reading every row: home and topic pages ask for them.
-        indexes = [models.Index(fields=["status", "publish_at"], name="article_status_publish_idx")]
+        indexes = [
+            # The newest published articles, without reading every row: home and topic pages ask for them.
+            models.Index(fields=["status", "publish_at"], name="article_status_publish_idx"),
+            # Which of a topic's articles are published, from the index alone: counting a topic's articles read
+            # every article row (all 10,000 of a large library) without it.
+            models.Index(fields=["id", "status", "publish_at"], name="article_visibility_idx"),
+        ]
         verbose_name = _("article")
         permissions = [("publish_article", _("Can publish, unpublish and record a medical review"))]
         verbose_name_plural = _("articles")
