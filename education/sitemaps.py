@@ -1,6 +1,7 @@
 """/sitemap.xml: every published page in both languages, each with its alternates."""
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from .models import FAQ, Article, Page, ProcedureNote, Topic
 
@@ -46,6 +47,14 @@ class StaticSitemap(I18nSitemap):
     def location(self, item):
         return reverse(item)
 
+    @cached_property
+    def _last_changed(self):
+        """The newest change among each kind's published items, read once (lastmod asks per page and language)."""
+        return {
+            model: model.objects.published().order_by("-updated_at").values_list("updated_at", flat=True).first()
+            for model in (Article, ProcedureNote, FAQ)
+        }
+
     def lastmod(self, item):
         # Each list changes whenever one of its items does; the home page whenever any item does.
         models = {
@@ -53,8 +62,7 @@ class StaticSitemap(I18nSitemap):
             "education:articles": [Article],
             "education:procedures": [ProcedureNote],
         }.get(item, [Article, ProcedureNote, FAQ])
-        dates = [m.objects.published().order_by("-updated_at").values_list("updated_at", flat=True).first() for m in models]
-        return max((d for d in dates if d), default=None)
+        return max((self._last_changed[model] for model in models if self._last_changed[model]), default=None)
 
 
 SITEMAPS = {

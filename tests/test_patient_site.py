@@ -157,6 +157,8 @@ def test_sitemap_lists_published_items_with_alternates(client, site):
     assert "http://testserver/en/articles/botox/" in locations
     assert "http://testserver/it/articoli/botox-it/" in locations
     assert not any("secret-draft" in loc for loc in locations)
+    for listing in ("/en/articles/", "/it/articoli/", "/en/procedures/", "/it/trattamenti/", "/en/faq/"):
+        assert f"http://testserver{listing}" in locations
     entry = next(u for u in root.findall("s:url", ns) if u.find("s:loc", ns).text.endswith("/en/articles/botox/"))
     alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
     assert alternates["it"] == "http://testserver/it/articoli/botox-it/"

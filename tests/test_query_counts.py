@@ -33,6 +33,7 @@ PUBLIC_BUDGETS = {
     "faq_detail": 4,
     "page": 4,
     "search": 8,
+    "sitemap": 8,
 }
 ADMIN_BUDGETS = {
     "article": 11,
@@ -76,6 +77,7 @@ def library(request):
         "page": pages[0].get_absolute_url,
         # Words from the factories' titles in both languages: every item of the library matches some of them.
         "search": lambda: reverse("education:search") + "?q=article+procedure+question+articolo+trattamento+domanda",
+        "sitemap": lambda: "/sitemap.xml",
     }
 
 
