@@ -17,11 +17,14 @@ REVIEWER = [
     "change_clinician",
     "change_clinic",
 ]
+# Patient feedback: editors read it; reviewers also mark it read and delete it.
+FEEDBACK_EDITOR = Q(content_type__app_label="feedback", codename="view_feedback")
+FEEDBACK_REVIEWER = Q(content_type__app_label="feedback", codename__in=["view_feedback", "change_feedback", "delete_feedback"])
 ROLES = {
-    "Editors": Q(content_type__app_label="education", codename__in=EDITOR),
-    "Clinical reviewers": Q(content_type__app_label="education", codename__in=REVIEWER),
+    "Editors": Q(content_type__app_label="education", codename__in=EDITOR) | FEEDBACK_EDITOR,
+    "Clinical reviewers": Q(content_type__app_label="education", codename__in=REVIEWER) | FEEDBACK_REVIEWER,
     # Everything, including staff accounts and their roles.
-    "Administrators": Q(content_type__app_label__in=["education", "auth", "reversion"]),
+    "Administrators": Q(content_type__app_label__in=["education", "feedback", "auth", "reversion"]),
 }
 
 
