@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reversion",
     "education",
     "feedback",
+    "glossary",
 ]
 
 MIDDLEWARE = [
