@@ -56,8 +56,13 @@ class FeedbackQuerySet(models.QuerySet):
 def annotate_share(queryset):
     """Add feedback_total and feedback_helpful (last SHARE_DAYS days) to a queryset of items, inside its one query."""
     since = timezone.now() - datetime.timedelta(days=SHARE_DAYS)
+    opts = queryset.model._meta
+    # The kind by name, joined inside the subquery: no query of its own for the content type.
     recent = Feedback.objects.filter(
-        content_type=ContentType.objects.get_for_model(queryset.model), object_id=OuterRef("pk"), created_at__gte=since
+        content_type__app_label=opts.app_label,
+        content_type__model=opts.model_name,
+        object_id=OuterRef("pk"),
+        created_at__gte=since,
     ).order_by()
 
     def counted(condition=Q()):
