@@ -64,6 +64,9 @@ def marks_read(user, feedback):
 
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = ("created_at", "page", "language", "helpful", "short_comment", "item_version", "is_read")
     list_filter = (ItemFilter, "language", "helpful", ReadFilter, "content_type")
     list_select_related = ("content_type",)

@@ -13,3 +13,9 @@ class TermAdmin(TranslationTabsAdmin):
     prepopulated_fields = {"slug": ("term_en",)}
     autocomplete_fields = ("reviewed_by",)
     list_select_related = ("reviewed_by",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a clinical reviewer signs a term off; patients see it from then on.
+        if request.user.has_perm("glossary.review_term"):
+            return super().get_readonly_fields(request, obj)
+        return (*super().get_readonly_fields(request, obj), "reviewed_by", "last_reviewed")

@@ -49,6 +49,7 @@ class Term(models.Model):
         ordering = ["term"]
         verbose_name = _("glossary term")
         verbose_name_plural = _("glossary terms")
+        permissions = [("review_term", _("Can record the medical review of a glossary term"))]
 
     def __str__(self):
         return self.term

@@ -190,3 +190,16 @@ def test_article_page_queries_do_not_grow_with_the_glossary(client, gland, setti
     client.get(url_in(article, "en"))
     with django_assert_max_num_queries(queries):
         client.get(url_in(article, "en"))
+
+
+def test_editors_write_terms_and_only_reviewers_sign_them_off(client, gland):
+    from .factories import make_staff
+
+    url = reverse("admin:glossary_term_change", args=[gland.pk])
+    client.force_login(make_staff("ed", "Editors"))
+    page = client.get(url).text
+    assert 'name="definition_it"' in page and 'name="last_reviewed"' not in page
+    client.force_login(make_staff("rev", "Clinical reviewers"))
+    page = client.get(url).text
+    assert 'name="definition_it"' in page and 'name="last_reviewed"' in page
+    assert client.get(reverse("admin:glossary_term_changelist")).status_code == 200
