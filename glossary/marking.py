@@ -74,26 +74,30 @@ class Table:
         )
 
 
-def table(language):
-    key = (glossary_version(), language)
+def table(language, version=None):
+    key = (version or glossary_version(), language)
     found = _tables.get(key)
     if found is None:
         # One table per language for the current version; older versions are dropped.
-        for old in [k for k in _tables if k[0] != key[0]]:
+        for old in [k for k in list(_tables) if k[0] != key[0]]:
             del _tables[old]
         found = _tables[key] = Table(language)
     return found
 
 
-def mark(text_html, language, used):
-    """(marked HTML, ids of the terms it marked) for sanitised HTML, skipping the term ids in `used`."""
+def mark(text_html, language, used, version=None):
+    """(marked HTML, ids of the terms it marked) for sanitised HTML, skipping the term ids in `used`.
+
+    `version` is the glossary version the caller read once for its page (read here when not given).
+    """
     if not text_html:
         return text_html, []
-    current = table(language)
+    version = version or glossary_version()
+    current = table(language, version)
     if current.pattern is None:
         return text_html, []
     digest = hashlib.sha256(f"{','.join(map(str, sorted(used)))}|{text_html}".encode()).hexdigest()
-    key = f"glossary:marked:{glossary_version()}:{language}:{digest}"
+    key = f"glossary:marked:{version}:{language}:{digest}"
     found = cache.get(key)
     if found is None:
         marker = Marker(current, set(used))
