@@ -145,7 +145,9 @@ def test_glossary_page_lists_terms_a_to_z_with_anchors_in_each_language(client, 
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             url = reverse("glossary:index")
-        html = client.get(url).text
+        response = client.get(url)
+        assert "Set-Cookie" not in response.headers
+        html = response.text
         assert 'id="term-acetylcholine"' in html and 'id="term-sebaceous-gland"' in html
         assert html.index('id="letter-A"') < html.index('id="letter-S"') if code == "en" else 'id="letter-G"' in html
         assert html.index("term-acetylcholine") < html.index("term-sebaceous-gland")
