@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from education import services
 
-from .models import SHARE_DAYS, Feedback, annotate_share
+from .models import Feedback, annotate_share
 
 PANEL_ENTRIES = 10
 
@@ -133,7 +133,7 @@ class FeedbackPanelMixin:
             fieldsets.append((_("Patient feedback"), {"fields": ("patient_feedback",)}))
         return fieldsets
 
-    @admin.display(description=_("helpful (90 days)"))  # SHARE_DAYS
+    @admin.display(description=_("helpful (90 days)"))  # models.SHARE_DAYS
     def helpful_share(self, obj):
         total = getattr(obj, "feedback_total", 0)
         if not total:

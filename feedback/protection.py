@@ -65,7 +65,10 @@ def count_post(address, kind, pk):
         raise Refused("too-many")
 
 
-LINK = re.compile(r"(https?:|ftp:|www\.|<\s*/?\s*[a-z]|\[/?url|\[/?link|href\s*=|\b[\w-]+\.(com|net|org|ru|cn|info|biz|xyz|top|io)\b)", re.I)
+LINK = re.compile(
+    r"(https?:|ftp:|www\.|<\s*/?\s*[a-z]|\[/?url|\[/?link|href\s*=|\b[\w-]+\.(com|net|org|ru|cn|info|biz|xyz|top|io)\b)",
+    re.I,
+)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Seven or more digits, possibly with a leading + and spaces, dots, dashes or brackets between them.
 PHONE = re.compile(r"(?<![\w])\+?\(?\d(?:[\s./()-]*\d){6,}")

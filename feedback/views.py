@@ -24,10 +24,14 @@ MESSAGES = {
     "missing": _("Your answer could not be sent because part of the form was missing. Please send it again."),
     "invalid": _("Your answer could not be sent because the form was changed or came from another website."),
     "other-page": _("This form belongs to another page or language. Please send your answer from this page."),
-    "expired": _("The page was open for a long time, so the form expired. Your answer is still here: please send it again."),
+    "expired": _(
+        "The page was open for a long time, so the form expired. Your answer is still here: please send it again."
+    ),
     "form": _("Please check your answer below."),
     "spam": _("Please write your answer without links or web addresses."),
-    "too-many": _("We have already received several answers from you about this page. Thank you: there is no need to send more."),
+    "too-many": _(
+        "We have already received several answers from you about this page. Thank you: there is no need to send more."
+    ),
 }
 STATUS = {"too-many": 429}
 

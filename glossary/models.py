@@ -1,7 +1,6 @@
 """Medical words explained in plain language, in each language, with the word forms a text may use."""
 import re
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -63,7 +62,8 @@ class Term(models.Model):
 
     def word_forms(self, language):
         """The word and its other forms in `language`, longest first."""
-        words = [getattr(self, f"term_{language}") or "", *re.split(r"[\n,;]", getattr(self, f"forms_{language}") or "")]
+        forms = re.split(r"[\n,;]", getattr(self, f"forms_{language}") or "")
+        words = [getattr(self, f"term_{language}") or "", *forms]
         return sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
 
     @property

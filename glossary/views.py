@@ -14,6 +14,7 @@ from .templatetags.glossary import sort_key
 def index(request):
     """Every published term of this language A to Z, grouped by letter, each with its anchor."""
     terms = sorted(table(translation.get_language()).terms.values(), key=lambda term: sort_key(term["word"]))
-    letters = [(letter, list(group)) for letter, group in groupby(terms, key=lambda term: sort_key(term["word"])[:1].upper())]
+    by_letter = groupby(terms, key=lambda term: sort_key(term["word"])[:1].upper())
+    letters = [(letter, list(group)) for letter, group in by_letter]
     context = {"letters": letters, "language_links": language_links(request)}
     return render(request, "glossary/index.html", context)

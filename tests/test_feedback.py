@@ -269,9 +269,8 @@ def test_refusal_pages_are_never_cached(patient, article):
 
 
 def answer(item, **fields):
-    return Feedback.objects.create(
-        item=item, language=fields.pop("language", "en"), item_version=item.version, helpful=fields.pop("helpful", False), **fields
-    )
+    fields = {"language": "en", "helpful": False, **fields}
+    return Feedback.objects.create(item=item, item_version=item.version, **fields)
 
 
 def test_purge_command_deletes_only_answers_past_retention(article, time_machine, settings, capsys):
@@ -304,7 +303,9 @@ def reviewer():
     return make_staff("rev", "Clinical reviewers")
 
 
-def test_staff_list_filters_by_item_language_answer_and_unread(client, reviewer, article, django_assert_max_num_queries):
+def test_staff_list_filters_by_item_language_answer_and_unread(
+    client, reviewer, article, django_assert_max_num_queries
+):
     other = make_procedure(title_en="Peel")
     answer(article, comment="Unclear words", language="it")
     answer(article, helpful=True, comment="Clear")

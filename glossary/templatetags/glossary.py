@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import template
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -37,6 +39,5 @@ def glossary_words(context):
 
 
 def sort_key(word):
-    import unicodedata
-
+    """A–Z order that ignores case and accents ("è" sorts with "e")."""
     return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
