@@ -205,3 +205,11 @@ def test_editors_write_terms_and_only_reviewers_sign_them_off(client, gland):
     page = client.get(url).text
     assert 'name="definition_it"' in page and 'name="last_reviewed"' in page
     assert client.get(reverse("admin:glossary_term_changelist")).status_code == 200
+
+
+def test_a_template_rendered_without_a_request_still_marks_its_text(gland):
+    from django.template import Context, Template
+
+    template = Template("{% load glossary %}{% glossary_text text %}{% glossary_words as words %}{{ words|length }}")
+    html = template.render(Context({"text": "Sebaceous glands, then sebaceous glands."}))
+    assert marked(html) == ["Sebaceous glands"] and html.endswith("1")

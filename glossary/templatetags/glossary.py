@@ -10,19 +10,22 @@ from glossary.marking import glossary_version, mark, table
 register = template.Library()
 
 
-def _page(request):
-    """This page's glossary state, kept on the request (one request renders one page): the glossary version,
-    read from the cache once, and the ids of the terms marked so far, in order."""
-    state = getattr(request, "_glossary", None)
+def _page(context):
+    """This page's glossary state, kept on the request (one request renders one page), or on the context when a
+    template is rendered without one: the glossary version, read from the cache once, and the ids of the terms
+    marked so far, in order."""
+    holder = context.get("request") or context.render_context
+    state = getattr(holder, "_glossary", None)
     if state is None:
-        state = request._glossary = {"version": glossary_version(), "used": []}
+        state = {"version": glossary_version(), "used": []}
+        setattr(holder, "_glossary", state)
     return state
 
 
 @register.simple_tag(takes_context=True)
 def glossary_text(context, text):
     """Markdown rendered and sanitised (education.text), then the first use of each term on the page marked."""
-    page = _page(context["request"])
+    page = _page(context)
     marked, new = mark(render_markdown(text), translation.get_language(), page["used"], page["version"])
     page["used"].extend(new)
     # Safe: the sanitiser's output, with only our own tags and escaped definitions added.
@@ -32,7 +35,7 @@ def glossary_text(context, text):
 @register.simple_tag(takes_context=True)
 def glossary_words(context):
     """The terms marked on this page, A to Z, for "Words used on this page"."""
-    page = _page(context["request"])
+    page = _page(context)
     terms = table(translation.get_language(), page["version"]).terms
     words = [terms[term_id] for term_id in page["used"] if term_id in terms]
     return sorted(words, key=lambda word: sort_key(word["word"]))
