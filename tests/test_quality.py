@@ -210,6 +210,12 @@ def test_markdown_is_read_as_prose():
 
 
 # --- Risky claims -------------------------------------------------------------
+# The labelled corpus and its recall and false-alarm figures are in test_claims_corpus.py; these tests pin down one
+# class of problem each.
+
+
+def phrases(text, language):
+    return [claim.phrase for claim in find_risky_claims(text, language)]
 
 
 @pytest.mark.parametrize(
@@ -220,126 +226,163 @@ def test_markdown_is_read_as_prose():
         ("Moreover, this new solution proves to be far more effective than any other drug or treatment alternative.",
          "more effective than any other", "superiority"),
         ("In time, the Botox treatment is sure to become the most effective solution.",
-         "the most effective", "superiority"),
+         "most effective", "superiority"),
     ],
 )
-def test_english_seed_sentences_are_flagged(sentence, phrase, category):
+def test_english_seed_sentences_are_flagged_with_a_reason_and_a_safer_wording(sentence, phrase, category):
     text = f"Botox is a purified protein.\n\n{sentence} Ask us about it."
 
-    assert find_risky_claims(text, "en") == [RiskyClaim(phrase, category, sentence)]
+    [claim] = find_risky_claims(text, "en")
+
+    assert (claim.phrase, claim.category, claim.sentence) == (phrase, category, sentence)
+    assert claim.reason and claim.suggestion and claim.rule
 
 
 @pytest.mark.parametrize(
     "text, phrase",
     [
-        ("No side-effect at all.", "no side effects"),
-        ("NO SIDE EFFECTS.", "no side effects"),
-        ("There are no known side effects.", "no known side effects"),
-        ("Our clinic guarantees it.", "guaranteed"),
-        ("Guaranteed!", "guaranteed"),
-        ("We guarantee results.", "guarantee results"),
-        ("It is Risk-Free.", "risk-free"),
-        ("It is risk free.", "risk-free"),
+        ("No side-effect at all.", "No side-effect"),
+        ("NO SIDE EFFECTS.", "NO SIDE EFFECTS"),
+        ("Our clinic guarantees it.", "guarantees"),
+        ("It is Risk-Free.", "Risk-Free"),
+        ("It is risk free.", "risk free"),
         ("It is 100% safe.", "100% safe"),
-        ("Completely safe for you.", "completely safe"),
-        ("The cream cures acne.", "cure"),
+        ("The cream cures acne.", "cures"),
         ("A miraculous cream.", "miraculous"),
-        ("Miracles happen.", "miracle"),
-        ("The injection is painless.", "painless"),
         ("This is the best treatment for wrinkles.", "best treatment"),
-        ("No pain, guaranteed results.", "guarantee results"),  # the negation is in another clause
     ],
 )
 def test_english_word_forms_and_case(text, phrase):
-    assert [claim.phrase for claim in find_risky_claims(text, "en")] == [phrase]
+    assert phrases(text, "en") == [phrase]
 
 
 @pytest.mark.parametrize(
-    "text, phrase, category",
+    "text, language, phrase",
     [
-        ("Risultati garantiti.", "risultati garantiti", "promise"),
-        ("La qualità è garantita.", "garantito", "promise"),
-        ("Una crema miracolosa.", "miracoloso", "promise"),
-        ("Senza Rischio per la pelle.", "senza rischi", "absolute-safety"),
-        ("È PIU EFFICACE DI QUALSIASI altro farmaco.", "più efficace di qualsiasi", "superiority"),
-        ("È più efficace di qualsiasi altro farmaco.", "più efficace di qualsiasi", "superiority"),
-        ("Il trattamento è completamente sicuro.", "completamente sicuro", "absolute-safety"),
-        ("Una terapia completamente sicura.", "completamente sicuro", "absolute-safety"),
-        ("È sicura al 100%.", "sicuro al 100%", "absolute-safety"),
-        ("Nessun effetto collaterale.", "nessun effetto collaterale", "absolute-safety"),
-        ("Senza effetti collaterali.", "senza effetti collaterali", "absolute-safety"),
-        ("Le creme sono innocue.", "innocuo", "absolute-safety"),
-        ("È una cura definitiva.", "cura definitiva", "promise"),
-        ("Risultati immediati!", "risultati immediati", "promise"),
-        ("Il trattamento è indolore.", "indolore", "promise"),
-        ("È il trattamento migliore.", "il trattamento migliore", "superiority"),
-        ("L’unico trattamento che funziona.", "l'unico trattamento", "superiority"),
+        # Words may stand inside a phrase.
+        ("There are no known side effects.", "en", "no known side effects"),
+        ("There is no real risk of any complication.", "en", "no real risk"),
+        ("Senza alcun effetto collaterale.", "it", "Senza alcun effetto collaterale"),
+        ("Non c'è il minimo rischio.", "it", "Non c'è il minimo rischio"),
+        # Misspelt words still match.
+        ("Guarenteed results.", "en", "Guarenteed"),
+        ("Completly painless.", "en", "Completly painless"),
+        ("Risultati garantitti.", "it", "garantitti"),
+        ("Il trattamento è completamente indolre.", "it", "completamente indolre"),
     ],
 )
-def test_italian_word_forms_case_and_accents(text, phrase, category):
-    assert find_risky_claims(text, "it") == [RiskyClaim(phrase, category, text)]
+def test_words_inside_a_phrase_and_typos(text, language, phrase):
+    assert phrases(text, language) == [phrase]
 
 
 @pytest.mark.parametrize(
-    "text",
+    "text, language, found",
     [
-        "Like any treatment, it has side effects.",
-        "Side effects are usually mild.",
-        "There is no cure for acne, but it can be controlled.",
-        "Results are not guaranteed.",
-        "We can't guarantee results.",
-        "No treatment is completely safe.",
-        "There is no risk-free treatment.",
-        "This is not a miracle cream.",
-        "The procedure is safe for most people, but bruising is common.",
-        "Sunscreen reduces the risk of burns and makes the best of your results.",
+        # A leading "no" makes its own claim and does not deny the next one.
+        ("No pain and no side effects.", "en", ["No pain", "no side effects"]),
+        ("No needles and no side effects.", "en", ["no side effects"]),
+        ("Nessun dolore e nessun livido.", "it", ["Nessun dolore", "nessun livido"]),
+        # Italian negative concord is one negation, so it is still a claim.
+        ("Non c'è nessun rischio.", "it", ["Non c'è nessun rischio"]),
+        ("Nessuno ha mai avuto complicazioni.", "it", ["mai avuto complicazioni"]),
+        # A negation in another clause does not deny the claim.
+        ("No pain, guaranteed results.", "en", ["No pain", "guaranteed"]),
+        ("We do not use needles, but results are permanent.", "en", ["permanent"]),
+        ("Non usiamo aghi, ma il risultato è garantito.", "it", ["garantito"]),
     ],
 )
-def test_careful_english_text_is_not_flagged(text):
-    assert find_risky_claims(text, "en") == []
+def test_claims_that_hide_behind_a_negation_are_found(text, language, found):
+    assert phrases(text, language) == found
 
 
 @pytest.mark.parametrize(
-    "text",
+    "text, language",
     [
-        "Come ogni trattamento, ha effetti collaterali.",
-        "Gli effetti collaterali sono di solito lievi.",
-        "I risultati non sono garantiti.",
-        "Nessun trattamento è completamente sicuro.",
-        "Il trattamento non è indolore, ma il fastidio dura poco.",
-        "La cura della pelle dopo il trattamento è importante.",
-        "Non esiste una cura definitiva per l'acne.",
+        # Negation anywhere before the claim in its clause, including pronouns and adverbs.
+        ("Nobody can guarantee results.", "en"),
+        ("Nothing in medicine is completely safe.", "en"),
+        ("No treatment is, in our experience, completely safe.", "en"),
+        ("We cannot honestly say that any injection is completely painless.", "en"),
+        ("Even with numbing cream, injections are rarely painless.", "en"),
+        ("Niente è sicuro al 100%.", "it"),
+        ("Nulla in medicina è privo di rischi.", "it"),
+        ("Nessuno può promettere risultati permanenti.", "it"),
+        ("Anche con la crema anestetica, non è del tutto indolore.", "it"),
+        ("Non funziona mai su tutti allo stesso modo.", "it"),
+        ("Nessuno può dire che non ci sono rischi.", "it"),
+        # Warnings about other people's claims are not ours.
+        ("Be wary of clinics that promise guaranteed results.", "en"),
+        ("Some websites say the injections are painless.", "en"),
+        ("Diffida dei centri che promettono risultati garantiti.", "it"),
+        ("Chi ti dice che è senza rischi non ti dice tutto.", "it"),
+        # Questions ask, conditions suppose.
+        ("Is it completely safe?", "en"),
+        ("If you have no redness after a day, you can wear make-up.", "en"),
+        ("Se hai mai avuto una reazione allergica, diccelo.", "it"),
+        # "not only" is not a negation, but here nothing is claimed anyway; "permanenza" is not "permanente".
+        ("La permanenza del filler varia da persona a persona.", "it"),
     ],
 )
-def test_careful_italian_text_is_not_flagged(text):
-    assert find_risky_claims(text, "it") == []
+def test_denied_reported_and_hypothetical_claims_are_not_flagged(text, language):
+    assert find_risky_claims(text, language) == []
+
+
+def test_not_only_is_not_a_negation():
+    assert phrases("Not only fast but completely safe.", "en") == ["completely safe"]
+    assert phrases("Non solo rapido, ma anche completamente sicuro.", "it") == ["completamente sicuro"]
+
+
+def test_a_question_answered_no_is_a_claim():
+    [claim] = find_risky_claims("Effetti collaterali? Nessuno.", "it")
+    assert claim.sentence == "Effetti collaterali? Nessuno." and claim.category == "absolute-safety"
+    [claim] = find_risky_claims("Downtime? None.", "en")
+    assert claim.sentence == "Downtime? None."
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Like any treatment, it has side effects.", "en"),
+        ("There is no cure for acne, but it can be controlled.", "en"),
+        ("There is no risk-free treatment.", "en"),
+        ("The best way to prepare is to come without make-up.", "en"),
+        ("Dryness is the most common side effect.", "en"),
+        ("Rarely, a burn leaves a permanent scar.", "en"),
+        ("La cura della pelle dopo il trattamento è importante.", "it"),
+        ("Il modo migliore per prepararsi è venire senza trucco.", "it"),
+        ("La secchezza è l'effetto collaterale più comune.", "it"),
+        ("Non serve sospendere la tua solita cura della pelle.", "it"),
+    ],
+)
+def test_careful_text_with_the_same_words_is_not_flagged(text, language):
+    assert find_risky_claims(text, language) == []
 
 
 def test_a_phrase_is_reported_once_per_sentence_and_again_in_another_sentence():
     text = "Guaranteed, guaranteed, guaranteed! It is painless and guaranteed."
 
-    assert find_risky_claims(text, "en") == [
-        RiskyClaim("guaranteed", "promise", "Guaranteed, guaranteed, guaranteed!"),
-        RiskyClaim("painless", "promise", "It is painless and guaranteed."),
-        RiskyClaim("guaranteed", "promise", "It is painless and guaranteed."),
+    assert [(c.phrase, c.sentence) for c in find_risky_claims(text, "en")] == [
+        ("Guaranteed", "Guaranteed, guaranteed, guaranteed!"),
+        ("painless", "It is painless and guaranteed."),
+        ("guaranteed", "It is painless and guaranteed."),
     ]
 
 
-def test_a_longer_phrase_hides_the_shorter_one_inside_it():
-    assert [claim.phrase for claim in find_risky_claims("A permanent cure.", "en")] == ["permanent cure"]
-    assert [claim.phrase for claim in find_risky_claims("Risultati garantiti.", "it")] == ["risultati garantiti"]
+def test_a_longer_claim_hides_the_shorter_one_inside_it():
+    assert phrases("It is completely safe.", "en") == ["completely safe"]
+    assert phrases("Il Botox è completamente sicuro.", "it") == ["completamente sicuro"]
 
 
 def test_sentence_is_returned_as_written_without_markdown():
     text = "## Why choose us\n\n- **Painless** and [guaranteed](https://example.com) results, in one visit."
 
-    assert find_risky_claims(text, "en") == [
-        RiskyClaim("painless", "promise", "Painless and guaranteed results, in one visit."),
-        RiskyClaim("guarantee results", "promise", "Painless and guaranteed results, in one visit."),
+    assert [(c.phrase, c.sentence) for c in find_risky_claims(text, "en")] == [
+        ("Painless", "Painless and guaranteed results, in one visit."),
+        ("guaranteed", "Painless and guaranteed results, in one visit."),
     ]
 
 
-def test_phrases_of_one_language_do_not_match_in_the_other():
+def test_rules_of_one_language_do_not_match_in_the_other():
     assert find_risky_claims("Risultati garantiti.", "en") == []
     assert find_risky_claims("No side effects.", "it") == []
 
@@ -349,33 +392,37 @@ def test_empty_text_has_no_claims():
     assert find_risky_claims(None, "it") == []
 
 
-def _data_file_phrases():
-    phrases, section = [], None
-    for line in quality.PHRASES_FILE.read_text(encoding="utf-8").splitlines():
-        if heading := re.fullmatch(r"\[(\w+) ([\w-]+)\]", line.strip()):
-            section = heading.groups()
-        elif line.strip() and not line.startswith("#") and section[1] != quality.NEGATION:
-            phrases.append((section[0], section[1], line.strip()))
-    return phrases
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_every_rule_has_a_reason_and_a_safer_wording(language):
+    rules = quality._language_rules(language).rules
+    assert len(rules) > 40
+    for rule in rules:
+        assert rule.reason and rule.suggestion, rule.source
 
 
-def test_data_file_has_the_required_phrases():
-    phrases = {(language, phrase) for language, _, phrase in _data_file_phrases()}
-    required = {
-        "en": ["no side effects", "completely safe", "risk-free", "100% safe", "totally safe", "harmless",
-               "guaranteed", "guarantee results", "permanent cure", "cure", "miracle", "miraculous",
-               "instant results", "painless", "more effective than any other", "the most effective",
-               "best treatment"],
-        "it": ["nessun effetto collaterale", "senza effetti collaterali", "senza rischi", "sicuro al 100%",
-               "completamente sicuro", "innocuo", "garantito", "risultati garantiti", "cura definitiva",
-               "miracoloso", "risultati immediati", "indolore", "più efficace di qualsiasi",
-               "il trattamento migliore"],
-    }
-    for language, listed in required.items():
-        for phrase in listed:
-            assert (language, phrase) in phrases
+def test_a_plain_phrase_added_to_the_rules_file_matches_its_word_forms(tmp_path, monkeypatch):
+    rules = tmp_path / "rules.txt"
+    own = quality.PHRASES_FILE.read_text(encoding="utf-8")
+    rules.write_text(own + "\n[en promise]\nskin like new\n\n[it promise]\npelle come nuova\n", encoding="utf-8")
+    monkeypatch.setattr(quality, "PHRASES_FILE", rules)
+    quality._language_rules.cache_clear()
+    quality._near_misses.cache_clear()
+    try:
+        assert phrases("You get skin like new.", "en") == ["skin like new"]
+        assert phrases("Avrai una pelle come nuova.", "it") == ["pelle come nuova"]
+        assert phrases("Nobody can promise skin like new.", "en") == []
+    finally:
+        quality._language_rules.cache_clear()
+        quality._near_misses.cache_clear()
 
 
-@pytest.mark.parametrize("language, category, phrase", _data_file_phrases())
-def test_every_phrase_in_the_data_file_finds_itself(language, category, phrase):
-    assert find_risky_claims(phrase, language) == [RiskyClaim(phrase, category, phrase)]
+def test_a_broken_rules_file_names_the_line(tmp_path, monkeypatch):
+    rules = tmp_path / "rules.txt"
+    rules.write_text("no side effects\n", encoding="utf-8")
+    monkeypatch.setattr(quality, "PHRASES_FILE", rules)
+    quality._language_rules.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="rules.txt:1"):
+            find_risky_claims("Some text.", "en")
+    finally:
+        quality._language_rules.cache_clear()
