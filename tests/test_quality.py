@@ -50,11 +50,9 @@ def test_flesch_kincaid_worked_example_in_markdown():
 @pytest.mark.parametrize(
     "text, words, sentence_count, letters, score",
     [
-        # il 2, gatto 5, dorme 5, sul 3, letto 5 / oggi 4, piove 5. textstat 0.7.13 says 87.6 here:
-        # it drops the two-word sentence and counts the full stops as letters.
-        ("Il gatto dorme sul letto. Oggi piove.", 7, 2, 29, 133.3),
-        # l 1, acqua 5, è 1, più 3, fredda 6: an elision is two words and accented letters are letters.
-        ("L'acqua è più fredda.", 5, 1, 16, 117.0),
+        # dopo 4, l 1, iniezione 9, puoi 4, tornare 7, al 2, lavoro 6 /
+        # non 3, toccare 7, la 2, zona 4, per 3, quattro 7, ore 3: an elision is two words.
+        ("Dopo l'iniezione puoi tornare al lavoro. Non toccare la zona per quattro ore.", 14, 2, 62, 87.6),
         # la 2, paziente 8, deve 4, evitare 7, il 2, sole 4, per 3, almeno 6, due 3, settimane 9,
         # dopo 4, il 2, trattamento 11
         ("La paziente deve evitare il sole per almeno due settimane dopo il trattamento.", 13, 1, 65, 62.1),
@@ -73,9 +71,45 @@ def test_gulpease_worked_examples(text, words, sentence_count, letters, score):
     assert result.target_met
 
 
+@pytest.mark.parametrize(
+    "text, words, sentence_count, letters",
+    [
+        # il 2, gatto 5, dorme 5, sul 3, letto 5 / oggi 4, piove 5: 89 + (600 - 290) / 7 = 133.3 uncapped.
+        ("Il gatto dorme sul letto. Oggi piove.", 7, 2, 29),
+        # l 1, acqua 5, è 1, più 3, fredda 6: accented letters are letters; 89 + (300 - 160) / 5 = 117 uncapped.
+        ("L'acqua è più fredda.", 5, 1, 16),
+    ],
+)
+def test_gulpease_is_capped_at_100_as_the_scale_defines(text, words, sentence_count, letters):
+    assert 89 + (300 * sentence_count - 10 * letters) / words > 100
+
+    result = readability(text, "it")
+
+    assert (result.words, result.sentences) == (words, sentence_count)
+    assert result.score == 100
+
+
+def test_flesch_kincaid_on_a_hand_counted_text_with_hard_words():
+    text = (
+        "The idea is simple. A bacterium makes the toxin. Myasthenia is a rare muscle disease. "
+        "We treat the area of your forehead. This page is a placeholder."
+    )
+    # the 1, idea 3, is 1, simple 2 / a 1, bacterium 4, makes 1, the 1, toxin 2 /
+    # myasthenia 5, is 1, a 1, rare 1, muscle 2, disease 2 / we 1, treat 1, the 1, area 3, of 1, your 1,
+    # forehead 2 / this 1, page 1, is 1, a 1, placeholder 3
+    words, sentence_count, syllables = 27, 5, 7 + 9 + 12 + 10 + 7
+    expected = 0.39 * words / sentence_count + 11.8 * syllables / words - 15.59  # 6.18...
+
+    result = readability(text, "en")
+
+    assert (result.words, result.sentences) == (words, sentence_count)
+    assert result.score == round(expected, 1) == 6.2
+
+
 def test_formulas():
     assert quality.flesch_kincaid_grade(words=100, sentences=5, syllables=150) == pytest.approx(9.91)
     assert quality.gulpease(words=100, sentences=5, letters=500) == pytest.approx(54)
+    assert quality.gulpease(words=2, sentences=1, letters=9) == 100
 
 
 @pytest.mark.parametrize(
@@ -84,6 +118,10 @@ def test_formulas():
         ("cat", 1), ("make", 1), ("asked", 1), ("about", 2), ("any", 2), ("very", 2), ("body", 2),
         ("table", 2), ("changes", 2), ("wanted", 2), ("safely", 2), ("hospital", 3), ("every", 3),
         ("injection", 3), ("appointment", 3), ("temporary", 4), ("dermatologist", 5), ("immediately", 5),
+        # Counted short or long by spelling; the pronouncing dictionary, or two words it knows, count them right.
+        ("idea", 3), ("area", 3), ("forehead", 2), ("placeholder", 3), ("disease", 2),
+        # Not in the dictionary: the spelling rule hears the two vowels apart.
+        ("bacterium", 4), ("myasthenia", 5), ("clostridium", 4), ("botulinum", 4),
     ],
 )
 def test_english_syllables(word, syllables):
@@ -154,6 +192,24 @@ def test_longest_sentences_come_first_with_their_word_counts():
         ("Call us if your skin hurts a lot.", 8),
     ]
     assert len(readability(EASY_EN, "en").longest_sentences) == 3
+
+
+def test_plain_language_warnings():
+    long_sentence = " ".join(["word"] * 26) + "."
+    paragraph = " ".join(f"Sentence number {n} is short." for n in range(6))
+    text = f"{long_sentence}\n\n{paragraph}\n\nThe toxin is injected into the skin. We numb the skin first."
+
+    warnings = readability(text, "en").warnings
+
+    assert ("long-sentence", long_sentence) in warnings
+    assert ("long-paragraph", "Sentence number 0 is short.") in warnings
+    assert ("passive", "The toxin is injected into the skin.") in warnings
+    assert not any(sentence == "We numb the skin first." for _, sentence in warnings)
+    assert not any(kind == "long-sentence" for kind, _ in readability(" ".join(["word"] * 25) + ".", "en").warnings)
+    assert not any(kind == "passive" for kind, _ in readability("I am tired. You are worried.", "en").warnings)
+    # Passive voice is checked in English only; length in both languages.
+    italian = readability("La tossina è iniettata nella pelle. " + " ".join(["parola"] * 26) + ".", "it").warnings
+    assert [kind for kind, _ in italian] == ["long-sentence"]
 
 
 @pytest.mark.parametrize("text", ["", None, "   \n\n", "---\n", "![a photo](photo.jpg)", "## \n"])
