@@ -563,6 +563,14 @@ class Clinic(Versioned):
         _("in an emergency"),
         help_text=_("What a patient must do when it cannot wait, e.g. call 112."),
     )
+    about_information = models.TextField(
+        _("about this information"),
+        blank=True,
+        help_text=_(
+            "Shown on every treatment page: who wrote the information, that the clinic offers the treatment and "
+            "charges for it, and that no company sponsored it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("clinic details")

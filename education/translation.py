@@ -42,7 +42,7 @@ class PageTranslationOptions(TranslationOptions):
 
 @register(Clinic)
 class ClinicTranslationOptions(TranslationOptions):
-    fields = ("name", "address", "opening_hours", "emergency")
+    fields = ("name", "address", "opening_hours", "emergency", "about_information")
 
 
 @register(Image)
