@@ -16,19 +16,12 @@ from django.utils import translation
 
 from education.models import FAQ, Article, Page, ProcedureNote
 
-from .factories import make_article, make_clinician, make_faq, make_staff
+from .factories import make_article, make_faq
+from .test_content_quality import reviewer  # noqa: F401 (a clinical reviewer signed in to the admin)
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 NOTICE = {"en": "was updated more recently", "it": "è stata aggiornata più di recente"}
-
-
-@pytest.fixture
-def reviewer(client):
-    user = make_staff("rev", "Clinical reviewers")
-    make_clinician(user=user)
-    client.force_login(user)
-    return user
 
 
 def flagged(item):
