@@ -125,7 +125,11 @@ QUALITY_FIELDS = (
     "claims_acknowledged",
     "claims_acknowledged_at",
     "claims_acknowledged_by",
-    *(f"{field}_{code}" for field in ("text_changed", "text_version", "made_from") for code, _name in settings.LANGUAGES),
+    *(
+        f"{field}_{code}"
+        for field in ("text_changed", "text_version", "made_from")
+        for code, _name in settings.LANGUAGES
+    ),
 )
 
 
@@ -390,7 +394,8 @@ class Publishable(Versioned):
 
     def mark_translation_current(self, language):
         """`language` says what the other languages say now (their versions are recorded; no other flag moves)."""
-        setattr(self, f"made_from_{language}", _others_version(lambda c: getattr(self, f"text_version_{c}") or 0, language))
+        others = _others_version(lambda code: getattr(self, f"text_version_{code}") or 0, language)
+        setattr(self, f"made_from_{language}", others)
 
     def missing_languages(self):
         """Languages in which a required text field is still empty."""

@@ -58,8 +58,6 @@ import snowballstemmer
 
 PHRASES_FILE = Path(__file__).parent / "data" / "risky_phrases.txt"
 LANGUAGES = {"en": "english", "it": "italian"}
-NEGATION = "negation"
-NEGATION_WINDOW = 3
 
 
 class Sentence(NamedTuple):

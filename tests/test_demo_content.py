@@ -172,7 +172,8 @@ def test_the_corrected_wording_is_there(language, right):
 
 def test_article_says_who_should_not_have_it_like_the_procedure_note(demo):
     article = Article.objects.get(pk=1)
-    for language, words in {"en": ["infection", "allergic reaction"], "it": ["infezione", "reazione allergica"]}.items():
+    expected = {"en": ["infection", "allergic reaction"], "it": ["infezione", "reazione allergica"]}
+    for language, words in expected.items():
         body = getattr(article, f"body_{language}")
         for word in words:
             assert word in body, (language, word)
