@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "reversion",
     "education",
+    "feedback",
+    "glossary",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +188,13 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@clinic.invalid")
 
 LOGIN_URL = "admin:login"
+
+# Patient feedback (feedback/): how long answers are kept, how long a printed form stays valid (longer than a
+# cached page lives, see education/cache.py), and how many answers one address may send about one page.
+FEEDBACK_RETENTION_DAYS = int(os.environ.get("DJANGO_FEEDBACK_RETENTION_DAYS", "365"))
+FEEDBACK_TOKEN_MAX_AGE = 2 * 24 * 60 * 60
+FEEDBACK_RATE_LIMIT = 3
+FEEDBACK_RATE_WINDOW = 60 * 60
 
 # --- Security: headers, cookies, CSP and login throttling (README "Security" lists what this promises) ---
 from django.utils.csp import CSP  # noqa: E402

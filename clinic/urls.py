@@ -16,7 +16,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("healthz", healthz, name="healthz"),
 ]
-urlpatterns += i18n_patterns(path("", include("education.urls")))
+urlpatterns += i18n_patterns(path("", include("education.urls")), path("", include("feedback.urls")), path("", include("glossary.urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _, ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
+from feedback.admin import FeedbackPanelMixin  # the one hook of patient feedback into the content admin
+
 from . import services
 from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Topic
 
@@ -150,7 +152,7 @@ class PublishableForm(VersionedForm):
         return cleaned
 
 
-class PublishableAdmin(VersionedAdmin, TranslationTabsAdmin):
+class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 

@@ -17,11 +17,19 @@ REVIEWER = [
     "change_clinician",
     "change_clinic",
 ]
+# Patient feedback (feedback/): editors read it; reviewers also mark it read and delete it.
+OTHER_APPS_EDITOR = Q(content_type__app_label="feedback", codename="view_feedback")
+OTHER_APPS_REVIEWER = Q(
+    content_type__app_label="feedback", codename__in=["view_feedback", "change_feedback", "delete_feedback"]
+)
+# The glossary: editors write terms; reviewers also sign them off (review_term) and delete them.
+OTHER_APPS_EDITOR |= Q(content_type__app_label="glossary", codename__in=["add_term", "change_term", "view_term"])
+OTHER_APPS_REVIEWER |= Q(content_type__app_label="glossary")
 ROLES = {
-    "Editors": Q(content_type__app_label="education", codename__in=EDITOR),
-    "Clinical reviewers": Q(content_type__app_label="education", codename__in=REVIEWER),
+    "Editors": Q(content_type__app_label="education", codename__in=EDITOR) | OTHER_APPS_EDITOR,
+    "Clinical reviewers": Q(content_type__app_label="education", codename__in=REVIEWER) | OTHER_APPS_REVIEWER,
     # Everything, including staff accounts and their roles.
-    "Administrators": Q(content_type__app_label__in=["education", "auth", "reversion"]),
+    "Administrators": Q(content_type__app_label__in=["education", "feedback", "glossary", "auth", "reversion"]),
 }
 
 

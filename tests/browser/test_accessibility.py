@@ -30,6 +30,7 @@ PAGE_TYPES = {
     "about page": lambda: _demo(Page).get_absolute_url(),
     "search results": lambda: reverse("education:search")
     + {"en": "?q=botulinum+toxin", "it": "?q=tossina+botulinica"}[translation.get_language()],
+    "glossary": lambda: reverse("glossary:index"),
     "not found": lambda: reverse("education:home") + "no-such-page/",
 }
 

@@ -49,7 +49,7 @@ def test_patient_on_a_phone_reads_the_botox_note_in_italian_switches_to_english_
     expect(page.locator(".trust")).to_contain_text(f"{article.reviewed_by.name}")
     expect(page.locator(".trust")).to_contain_text(reviewed)
 
-    question = page.locator("details").first
+    question = page.locator(".faqs details").first
     answer = question.locator(".answer")
     expect(answer).to_be_hidden()
     question.locator("summary").click()

@@ -8,6 +8,7 @@ from django.db import transaction
 from education.models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote
 
 DEMO_FIXTURE = settings.BASE_DIR / "fixtures" / "demo.json"
+GLOSSARY_FIXTURE = settings.BASE_DIR / "fixtures" / "glossary.json"
 DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS = {"admin": None, "editor": "Editors", "reviewer": "Clinical reviewers"}
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, force=False, verbosity=1, **options):
         if force or not Clinic.objects.exists():
-            call_command("loaddata", DEMO_FIXTURE, verbosity=0)
+            call_command("loaddata", DEMO_FIXTURE, GLOSSARY_FIXTURE, verbosity=0)
             # Fixtures load raw; saving once stores each item's readability scores and phrase checks.
             for model in (Article, ProcedureNote, FAQ, Page):
                 for item in model.objects.all():

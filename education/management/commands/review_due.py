@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from education.admin_site import PUBLISHABLE_MODELS
 from education.models import REVIEW_DUE_SOON_DAYS
+from feedback.models import Feedback
 
 
 class Command(BaseCommand):
@@ -18,12 +19,20 @@ class Command(BaseCommand):
     def handle(self, *args, days, email, dry_run, verbosity, **options):
         lines = []
         for model in PUBLISHABLE_MODELS:
-            for item in model.objects.review_due(within_days=days).order_by("next_review_due"):
+            items = list(model.objects.review_due(within_days=days).order_by("next_review_due"))
+            unread = Feedback.objects.unread_counts(model, [item.pk for item in items])
+            for item in items:
                 due = item.next_review_due.isoformat() if item.next_review_due else "never reviewed"
                 missing = ", ".join(item.missing_languages()) or "-"
                 url = reverse(f"admin:education_{model._meta.model_name}_change", args=[item.pk])
-                lines.append(f"{due}  {model._meta.verbose_name}: {item}  [incomplete: {missing}]  {url}")
+                feedback = f"  [unread patient feedback: {unread[item.pk]}]" if item.pk in unread else ""
+                lines.append(f"{due}  {model._meta.verbose_name}: {item}  [incomplete: {missing}]{feedback}  {url}")
         lines.sort()
+        due_count = len(lines)
+        unread_total = Feedback.objects.unread().count()
+        if unread_total:
+            url = reverse("admin:feedback_feedback_changelist") + "?unread=1"
+            lines.append(f"Unread patient feedback on all pages: {unread_total}  {url}")
         if verbosity:
             self.stdout.write("\n".join(lines) if lines else f"Nothing is due for review in the next {days} days.")
         if not (email and lines):
@@ -38,7 +47,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Would e-mail {len(recipients)} reviewer(s): {', '.join(recipients)}")
             return
         if recipients:
-            subject = f"{len(lines)} item(s) due for medical review"
+            subject = f"{due_count} item(s) due for medical review"
             send_mail(subject, "\n".join(lines) + "\n", None, recipients)
         if verbosity:
             self.stdout.write(f"E-mailed {len(recipients)} reviewer(s).")
