@@ -1,0 +1,96 @@
+"""Search by lemma: synonyms editors keep, the vocabulary for spelling suggestions, and an FTS5 table for the tokens.
+
+The index now holds each word's form, lemma and "~stem" (education/search.py), so the old index is emptied here:
+run `manage.py rebuild_search_index` after migrating (`make run` does). The synonyms start from the shipped lists in
+education/data/search_synonyms_<language>.txt.
+"""
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations, models
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def load_synonyms(apps, schema_editor):
+    Synonym = apps.get_model("education", "Synonym")
+    for language, _name in settings.LANGUAGES:
+        path = DATA / f"search_synonyms_{language}.txt"
+        if not path.exists():
+            continue
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        Synonym.objects.bulk_create(
+            Synonym(language=language, terms=line) for line in lines if line and not line.startswith("#")
+        )
+
+
+def remake_engine_index(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute("DROP TABLE IF EXISTS education_search_fts")
+        # "~" belongs to tokens: stems are indexed as "~stem" and must stay one token.
+        schema_editor.execute(
+            "CREATE VIRTUAL TABLE education_search_fts USING fts5("
+            "title, summary, body, tokenize = \"unicode61 remove_diacritics 2 tokenchars '~'\")"
+        )
+    if vendor == "postgresql":
+        schema_editor.execute("DELETE FROM education_search_pg")
+        schema_editor.execute(
+            "CREATE INDEX education_searchword_trigram ON education_searchword USING gin (word gin_trgm_ops)"
+        )
+    apps.get_model("education", "SearchDocument").objects.all().delete()
+
+
+def restore_engine_index(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute("DROP TABLE IF EXISTS education_search_fts")
+        schema_editor.execute(
+            "CREATE VIRTUAL TABLE education_search_fts USING fts5("
+            "title, summary, body, tokenize = 'unicode61 remove_diacritics 2')"
+        )
+    if vendor == "postgresql":
+        schema_editor.execute("DELETE FROM education_search_pg")
+    apps.get_model("education", "SearchDocument").objects.all().delete()
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('education', '0005_article_visibility_index'),
+    ]
+
+    operations = [
+        # Does nothing on other databases.
+        TrigramExtension(),
+        migrations.CreateModel(
+            name='Synonym',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('language', models.CharField(choices=[('en', 'English'), ('it', 'Italian')], max_length=10, verbose_name='language')),
+                ('terms', models.TextField(help_text='Words or short phrases that mean the same, separated by commas, e.g. “botox, botulinum toxin”. A search for any of them finds pages with any of them.', verbose_name='terms')),
+            ],
+            options={
+                'verbose_name': 'search synonym',
+                'verbose_name_plural': 'search synonyms',
+                'ordering': ['language', 'terms'],
+            },
+        ),
+        migrations.CreateModel(
+            name='SearchWord',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('language', models.CharField(max_length=10, verbose_name='language')),
+                ('word', models.CharField(max_length=40, verbose_name='word without accents')),
+                ('display', models.CharField(max_length=40, verbose_name='word as written')),
+            ],
+            options={
+                'verbose_name': 'search word',
+                'verbose_name_plural': 'search words',
+                'constraints': [models.UniqueConstraint(fields=('language', 'word'), name='search_word_unique')],
+            },
+        ),
+        migrations.RunPython(load_synonyms, migrations.RunPython.noop),
+        migrations.RunPython(remake_engine_index, restore_engine_index),
+    ]
