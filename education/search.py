@@ -53,6 +53,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -71,6 +72,7 @@ SNIPPET_WORDS = 30
 SYNONYMS_CACHE_SECONDS = 300  # other processes see an editor's change to the synonyms within this time
 # Engines mark matched words with these; the stored text never holds control characters, so they cannot clash.
 MARK_START, MARK_END = "\x02", "\x03"
+LEMMA_MARK = "="  # lemmas are indexed as "=lemma", so a word as typed also matches its own form, and ranks higher
 STEM_MARK = "~"  # stems are indexed as "~stem", so they never meet a word or a lemma
 HEADING_END = " — "  # what separates a heading from the text under it in the stored text and in snippets
 DATA = Path(__file__).resolve().parent / "data"
@@ -169,7 +171,7 @@ def stem(word, language):
 
 @functools.lru_cache(maxsize=200_000)
 def word_tokens(word, language):
-    """(exact, lemma, stem) index tokens of one word: casefolded, accents removed, the stem marked with STEM_MARK.
+    """(exact, lemma, stem) index tokens of one word: casefolded, accents removed, lemma and stem marked.
 
     The lemma is looked up with the accents still on ("perché"), then stripped like the word.
     """
@@ -178,16 +180,12 @@ def word_tokens(word, language):
         lemma = simplemma.lemmatize(folded, lang=language)
     except ValueError:  # a language simplemma does not know: the word is its own lemma
         lemma = folded
-    return strip_accents(folded), strip_accents(lemma.casefold()), STEM_MARK + stem(folded, language)
+    return strip_accents(folded), LEMMA_MARK + strip_accents(lemma.casefold()), STEM_MARK + stem(folded, language)
 
 
 def indexed_text(text, language):
-    """The tokens both engines index for `text`: each word's form, its lemma when different, and its stem."""
-    tokens = []
-    for word in WORD.findall(text):
-        exact, lemma, word_stem = word_tokens(word, language)
-        tokens += (exact, lemma, word_stem) if lemma != exact else (exact, word_stem)
-    return tokens
+    """The tokens both engines index for `text`: each word's form, its lemma and its stem."""
+    return [token for word in WORD.findall(text) for token in word_tokens(word[:MAX_TERM_LENGTH], language)]
 
 
 @functools.cache
@@ -210,12 +208,22 @@ def synonyms(language):
     if table is None:
         table = {}
         for row in Synonym.objects.filter(language=language).values_list("terms", flat=True):
-            group = {tuple(word_tokens(word, language)[0] for word in WORD.findall(term)) for term in split_terms(row)}
-            group.discard(())
-            for term in group:
-                table[term] = tuple(sorted(set(table.get(term, ())) | group))
+            terms = [WORD.findall(term.casefold()) for term in split_terms(row)]
+            alternatives = {form for words in terms if words for form in _term_forms(words, language)}
+            for words in terms:
+                key = tuple(word_tokens(word, language)[0] for word in words)
+                if key:
+                    table[key] = tuple(sorted(set(table.get(key, ())) | alternatives))
         cache.set(key, table, SYNONYMS_CACHE_SECONDS)
     return table
+
+
+def _term_forms(words, language):
+    """How a synonym term as written is matched: as typed, and by lemma for each word written in its base form
+    ("brufolo" also finds "brufoli"; "nei", written as the plural of "neo", must not also find "nel", its lemma)."""
+    tokens = [word_tokens(word, language) for word in words]
+    by_lemma = tuple(lemma if lemma[1:] == exact else exact for exact, lemma, _stem in tokens)
+    return {tuple(exact for exact, _lemma, _stem in tokens), by_lemma}
 
 
 def _synonyms_changed(sender, instance, **kwargs):
@@ -276,18 +284,16 @@ def query_terms(words, language):
             if exact in table:
                 forms = {exact, *table[exact]}
                 break
-            if lemmas in table:
-                forms = {exact, lemmas, *table[lemmas]}
+            if tuple(lemma[1:] for lemma in lemmas) in table:
+                forms = {exact, lemmas, *table[tuple(lemma[1:] for lemma in lemmas)]}
                 break
         else:
             size, forms = 1, {exact, lemmas}
-        word_stems = {
-            tuple(STEM_MARK + stem(token, language) for token in form) for form in forms
-        }
+        word_stems = {tuple(STEM_MARK + stem(token.lstrip(LEMMA_MARK), language) for token in form) for form in forms}
         terms.append(Term(tuple(words[position : position + size]), tuple(sorted(forms)), tuple(sorted(word_stems))))
         position += size
     meaningful = [
-        term for term in terms if len(term.words) > 1 or len(term.forms) > 2 or term.words[0] not in stop_words(language)
+        term for term in terms if len(term.words) > 1 or len(term.forms) > 2 or strip_accents(term.words[0]) not in stop_words(language)
     ]
     return meaningful or terms
 
@@ -373,6 +379,11 @@ def _normal(text, language):
     return tuple(word_tokens(word, language)[0] for word in WORD.findall(text))
 
 
+def _content(words, language):
+    """The words that are not stop words, or all of them when all are."""
+    return tuple(word for word in words if word not in stop_words(language)) or words
+
+
 def _covered(term, tokens):
     return any(set(form) <= tokens for form in term.forms)
 
@@ -381,25 +392,23 @@ def about_score(row, terms, words, language):
     """How much a page is about the query, from its title and summary (the engines' order breaks ties)."""
     _id, kind, _object_id, title, summary, _body = row
     title_words, summary_words = _normal(title, language), _normal(summary, language)
-    title_tokens = {t for word in WORD.findall(title) for t in word_tokens(word, language)[:2]}
-    summary_tokens = {t for word in WORD.findall(summary) for t in word_tokens(word, language)[:2]}
+    title_tokens = [set(word_tokens(word, language)[:2]) for word in WORD.findall(title)]
+    summary_tokens = {token for word in WORD.findall(summary) for token in word_tokens(word, language)[:2]}
+    all_title_tokens = set().union(*title_tokens)
     query = tuple(strip_accents(word) for word in words)
-    score = 0.0
-    wanted = [term for term in terms]
-    in_title = sum(_covered(term, title_tokens) for term in wanted) / len(wanted)
-    in_summary = sum(_covered(term, summary_tokens) for term in wanted) / len(wanted)
-    content_title = [w for w in title_words if w not in stop_words(language)] or title_words
-    if title_words == query or (content_title and tuple(content_title) == tuple(
-        w for w in query if w not in stop_words(language)
-    )):
+    wanted = {token for term in terms for token in term.tokens()}
+    score = KINDS[kind].prior
+    if _content(title_words, language) == _content(query, language):
         score += 50  # the page is about exactly this: a question asked as the patient asked it, a topic's name
-    score += 20 * in_title + 8 * in_summary
+    score += 20 * sum(_covered(term, all_title_tokens) for term in terms) / len(terms)
+    score += 8 * sum(_covered(term, summary_tokens) for term in terms) / len(terms)
     if len(query) > 1 and (_has_phrase(title_words, query) or _has_phrase(summary_words, query)):
         score += 10
     # A short title that the query fills is more about it than a long one that mentions it.
-    matched = sum(1 for word in content_title if any(word in form for term in wanted for form in term.forms))
-    score += 4 * matched / max(len(content_title), 1)
-    return score + KINDS[kind].prior
+    content = [tokens for tokens, word in zip(title_tokens, title_words) if word not in stop_words(language)]
+    if content:
+        score += 4 * sum(1 for tokens in content if tokens & wanted) / len(content)
+    return score
 
 
 def _has_phrase(words, phrase):
@@ -776,6 +785,16 @@ class _Matches:
         return hits
 
 
+# Language names as they read inside a sentence ("2 pages in English", "2 pagine in inglese"); a language missing here
+# gets Django's translated name.
+NAMES_IN_A_SENTENCE = {"English": pgettext_lazy("in a sentence", "English"), "Italian": pgettext_lazy("in a sentence", "Italian")}
+
+
+def name_in_a_sentence(language):
+    info = get_language_info(language)
+    return str(NAMES_IN_A_SENTENCE.get(info["name"], info["name_translated"]))
+
+
 @dataclass(frozen=True)
 class Elsewhere:
     """Pages that match the query in another language, with the search there."""
@@ -878,8 +897,7 @@ def search(query, language=None, page=1, per_page=PER_PAGE):
                     # Every word by form or synonym: a hint should be sure, and cost one query per language.
                     found = engine.count(Match(tuple(query_terms(words, other)), False, True), other)
                     if found:
-                        name = dict(settings.LANGUAGES)[other]
-                        elsewhere.append(Elsewhere(other, str(name), found, _search_url(other, query)))
+                        elsewhere.append(Elsewhere(other, name_in_a_sentence(other), found, _search_url(other, query)))
     paginator = Paginator(matches, per_page)
     return SearchResults(
         query, words, shortened, matched_all, paginator.get_page(page), suggestion,

@@ -1,6 +1,6 @@
 """Search by lemma: synonyms editors keep, the vocabulary for spelling suggestions, and an FTS5 table for the tokens.
 
-The index now holds each word's form, lemma and "~stem" (education/search.py), so the old index is emptied here:
+The index now holds each word's form, "=lemma" and "~stem" (education/search.py), so the old index is emptied here:
 run `manage.py rebuild_search_index` after migrating (`make run` does). The synonyms start from the shipped lists in
 education/data/search_synonyms_<language>.txt.
 """
@@ -29,10 +29,10 @@ def remake_engine_index(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
         schema_editor.execute("DROP TABLE IF EXISTS education_search_fts")
-        # "~" belongs to tokens: stems are indexed as "~stem" and must stay one token.
+        # "=" and "~" belong to tokens: lemmas and stems are indexed as "=lemma" and "~stem" (one token each).
         schema_editor.execute(
             "CREATE VIRTUAL TABLE education_search_fts USING fts5("
-            "title, summary, body, tokenize = \"unicode61 remove_diacritics 2 tokenchars '~'\")"
+            "title, summary, body, tokenize = \"unicode61 remove_diacritics 2 tokenchars '=~'\")"
         )
     if vendor == "postgresql":
         schema_editor.execute("DELETE FROM education_search_pg")
