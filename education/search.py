@@ -384,24 +384,29 @@ def _content(words, language):
     return tuple(word for word in words if word not in stop_words(language)) or words
 
 
-def _covered(term, tokens):
-    return any(set(form) <= tokens for form in term.forms)
+def _covered(term, tokens, use_stems=False):
+    return any(set(form) <= tokens for form in term.forms + (term.stems if use_stems else ()))
 
 
-def about_score(row, terms, words, language):
+def about_score(row, match, words, language):
     """How much a page is about the query, from its title and summary (the engines' order breaks ties)."""
+    terms, use_stems = match.terms, match.use_stems
+    parts = 3 if use_stems else 2  # a word's tokens compared: its form and lemma, and its stem when matching by stem
     _id, kind, _object_id, title, summary, _body = row
     title_words, summary_words = _normal(title, language), _normal(summary, language)
-    title_tokens = [set(word_tokens(word, language)[:2]) for word in WORD.findall(title)]
-    summary_tokens = {token for word in WORD.findall(summary) for token in word_tokens(word, language)[:2]}
+    title_tokens = [set(word_tokens(word, language)[:parts]) for word in WORD.findall(title)]
+    summary_tokens = {token for word in WORD.findall(summary) for token in word_tokens(word, language)[:parts]}
     all_title_tokens = set().union(*title_tokens)
     query = tuple(strip_accents(word) for word in words)
-    wanted = {token for term in terms for token in term.tokens()}
+    wanted = {token for term in terms for token in term.tokens(use_stems)}
     score = KINDS[kind].prior
     if _content(title_words, language) == _content(query, language):
         score += 50  # the page is about exactly this: a question asked as the patient asked it, a topic's name
-    score += 20 * sum(_covered(term, all_title_tokens) for term in terms) / len(terms)
-    score += 8 * sum(_covered(term, summary_tokens) for term in terms) / len(terms)
+    head = [tokens for tokens, word in zip(title_tokens, title_words[: _head_length(title)]) if word not in stop_words(language)]
+    if head and all(tokens & wanted for tokens in head) and all(_covered(term, set().union(*head), use_stems) for term in terms):
+        score += 25  # the title's head ("Acne: what it is", "Warts and verrucas") is the query or its synonyms
+    score += 20 * sum(_covered(term, all_title_tokens, use_stems) for term in terms) / len(terms)
+    score += 8 * sum(_covered(term, summary_tokens, use_stems) for term in terms) / len(terms)
     if len(query) > 1 and (_has_phrase(title_words, query) or _has_phrase(summary_words, query)):
         score += 10
     # A short title that the query fills is more about it than a long one that mentions it.
@@ -409,6 +414,14 @@ def about_score(row, terms, words, language):
     if content:
         score += 4 * sum(1 for tokens in content if tokens & wanted) / len(content)
     return score
+
+
+TITLE_HEAD_END = re.compile(r"[:(?—–]| - ")
+
+
+def _head_length(title):
+    """The number of words before a title's first colon, bracket or dash: what the page is about."""
+    return len(WORD.findall(TITLE_HEAD_END.split(title, maxsplit=1)[0]))
 
 
 def _has_phrase(words, phrase):
@@ -746,7 +759,7 @@ class _Matches:
             if start == 0:
                 head = rows[:RERANKED]
                 # sorted() is stable: equal scores keep the engine's order.
-                head = sorted(head, key=lambda row: -about_score(row, self.match.terms, self.words, self.language))
+                head = sorted(head, key=lambda row: -about_score(row, self.match, self.words, self.language))
                 rows = head + rows[RERANKED:]
             self._pages[(start, size)] = rows
             if total is not None:
@@ -815,6 +828,7 @@ class SearchResults:
     suggestion: str = ""  # a query with misspelt words replaced, when this one found little
     suggestion_url: str = ""
     elsewhere: list = field(default_factory=list)  # [Elsewhere], when nothing matched in this language
+    corrected_from: str = ""  # the query as typed, when it found nothing and these are its suggestion's results
 
     max_length = MAX_QUERY_LENGTH
 
@@ -862,10 +876,11 @@ def suggest(engine, words, language):
     return ""
 
 
-def search(query, language=None, page=1, per_page=PER_PAGE):
+def search(query, language=None, page=1, per_page=PER_PAGE, correct=True):
     """Published items in `language` (the active one by default) that match `query`, best first, one page of them.
 
-    Any string is a valid query; words are matched in all their forms, by synonym and without accents.
+    Any string is a valid query; words are matched in all their forms, by synonym and without accents. When nothing
+    matches but a spelling suggestion does, the results are the suggestion's, with `corrected_from` set.
     """
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     if language not in languages():
@@ -890,6 +905,10 @@ def search(query, language=None, page=1, per_page=PER_PAGE):
             match = None
         if match is None or match != matches_in_order(terms)[0]:
             suggestion = suggest(engine, words, language)
+        if match is None and suggestion and correct:
+            corrected = search(suggestion, language, page, per_page, correct=False)
+            corrected.corrected_from, corrected.shortened = query, shortened
+            return corrected
         if match is None:
             matches = []
             for other in languages():

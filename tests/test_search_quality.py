@@ -106,19 +106,30 @@ def test_synonyms_are_managed_in_the_admin(admin_client):
     assert "keloid, raised scar" in admin_client.get("/admin/education/synonym/").text
 
 
-def test_a_misspelt_query_suggests_the_published_word(client):
+def test_a_misspelt_query_that_finds_nothing_shows_the_closest_published_words(client):
     make_article(title_it="Isotretinoina per l'acne grave", body_it="Si prende per bocca.")
+    make_article(title_it="Altro")
     results = search.search("isotretinonia", "it")
-    assert results.suggestion == "isotretinoina"
+    assert (results.corrected_from, results.query) == ("isotretinonia", "isotretinoina")
+    assert [hit.title for hit in results.page] == ["Isotretinoina per l'acne grave"]
     page = results_page(client, "isotretinonia", "it")
-    link = page.select_one(".suggestion a")
-    assert link.text == "isotretinoina" and link["href"] == "/it/cerca/?q=isotretinoina"
-    assert "Forse cercavi" in page.select_one(".suggestion").text
+    assert "Nessun risultato per “isotretinonia”" in page.select_one(".corrected").text
+    assert [a.text for a in page.select(".results h2 a")] == ["Isotretinoina per l'acne grave"]
 
 
-def test_a_suggestion_keeps_the_words_that_were_right():
+def test_a_misspelt_word_beside_a_right_one_is_suggested_with_a_link(client):
     make_article(title_en="Acne scars and lasers", body_en="Laser treatment for acne scars.")
-    assert search.search("acne scasr", "en").suggestion == "acne scars"
+    make_article(title_en="Acne basics", body_en="Spots.")
+    results = search.search("acne scasr", "en")
+    assert results.suggestion == "acne scars" and not results.matched_all
+    page = results_page(client, "acne scasr")
+    link = page.select_one(".suggestion a")
+    assert link.text == "acne scars" and link["href"] == "/en/search/?q=acne+scars"
+    assert "Did you mean" in page.select_one(".suggestion").text
+    with translation.override("it"):
+        make_article(title_it="Cicatrici da acne", body_it="Il laser aiuta.")
+    page = results_page(client, "acne cicatrcii", "it")
+    assert "Forse cercavi" in page.select_one(".suggestion").text
 
 
 def test_a_word_only_a_draft_contains_is_never_suggested():
