@@ -36,6 +36,7 @@ import functools
 import html
 import itertools
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,9 +68,9 @@ MAX_TERMS = 10
 MAX_TERM_LENGTH = 40
 MAX_SYNONYM_WORDS = 4  # the longest synonym phrase looked for in a query
 PER_PAGE = 10
-RERANKED = 20  # the engine's best matches that are ranked again here; a multiple of PER_PAGE keeps pages whole
+RERANKED = 10  # the engine's best matches that are ranked again here; a multiple of PER_PAGE keeps pages whole
 SNIPPET_WORDS = 30
-SYNONYMS_CACHE_SECONDS = 300  # other processes see an editor's change to the synonyms within this time
+SYNONYMS_VERSION_KEY = "search-synonyms-version"
 # Engines mark matched words with these; the stored text never holds control characters, so they cannot clash.
 MARK_START, MARK_END = "\x02", "\x03"
 LEMMA_MARK = "="  # lemmas are indexed as "=lemma", so a word as typed also matches its own form, and ranks higher
@@ -151,7 +152,7 @@ def clean_text(text):
     return " ".join(CONTROL.sub(" ", text or "").split())
 
 
-# --- Words, lemmas and stems ------------------------------------------------------------------------------------------
+# --- Words, lemmas and stems ---------------------------------------------------------------------------------------
 
 
 def strip_accents(word):
@@ -198,23 +199,32 @@ def stop_words(language):
     return frozenset(strip_accents(line.strip().casefold()) for line in lines if line.strip() and line[0] != "#")
 
 
-def synonyms(language):
-    """{tokens of a term as written: the terms of its groups, as token tuples} for `language`, from the cache.
+_SYNONYMS = {}  # {language: (version, table)}: this process's copy, valid while the shared version is the same
 
-    Saving or deleting a Synonym clears this process's entry and the shared cache's (see connect_signals).
+
+def synonyms(language):
+    """{tokens of a term as written: the forms of its groups} for `language`, from this process's copy.
+
+    The copy is kept while the version in the cache stays the same; saving or deleting a Synonym sets a new version
+    (see connect_signals), and so does a cleared cache. Reading a small number from the cache is cheap; the table
+    itself would cost milliseconds to unpickle on every search.
     """
-    key = f"search-synonyms-{language}"
-    table = cache.get(key)
-    if table is None:
-        table = {}
-        for row in Synonym.objects.filter(language=language).values_list("terms", flat=True):
-            terms = [WORD.findall(term.casefold()) for term in split_terms(row)]
-            alternatives = {form for words in terms if words for form in _term_forms(words, language)}
-            for words in terms:
-                key = tuple(word_tokens(word, language)[0] for word in words)
-                if key:
-                    table[key] = tuple(sorted(set(table.get(key, ())) | alternatives))
-        cache.set(key, table, SYNONYMS_CACHE_SECONDS)
+    version = cache.get(SYNONYMS_VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.set(SYNONYMS_VERSION_KEY, version, None)
+    memo = _SYNONYMS.get(language)
+    if memo and memo[0] == version:
+        return memo[1]
+    table = {}
+    for row in Synonym.objects.filter(language=language).values_list("terms", flat=True):
+        terms = [WORD.findall(term.casefold()) for term in split_terms(row)]
+        alternatives = {form for words in terms if words for form in _term_forms(words, language)}
+        for words in terms:
+            key = tuple(word_tokens(word, language)[0] for word in words)
+            if key:
+                table[key] = tuple(sorted(set(table.get(key, ())) | alternatives))
+    _SYNONYMS[language] = (version, table)
     return table
 
 
@@ -227,8 +237,7 @@ def _term_forms(words, language):
 
 
 def _synonyms_changed(sender, instance, **kwargs):
-    for language in languages():
-        cache.delete(f"search-synonyms-{language}")
+    cache.set(SYNONYMS_VERSION_KEY, time.time_ns(), None)
 
 
 # --- Queries ---------------------------------------------------------------------------------------------------
@@ -289,11 +298,17 @@ def query_terms(words, language):
                 break
         else:
             size, forms = 1, {exact, lemmas}
+        if exact == tuple(lemma[1:] for lemma in lemmas) and lemmas in forms:
+            # A word typed in its base form: every form of it holds its lemma, so the lemma alone finds them all (and
+            # one token costs the engines less than two).
+            forms.discard(exact)
         word_stems = {tuple(STEM_MARK + stem(token.lstrip(LEMMA_MARK), language) for token in form) for form in forms}
         terms.append(Term(tuple(words[position : position + size]), tuple(sorted(forms)), tuple(sorted(word_stems))))
         position += size
     meaningful = [
-        term for term in terms if len(term.words) > 1 or len(term.forms) > 2 or strip_accents(term.words[0]) not in stop_words(language)
+        term
+        for term in terms
+        if len(term.words) > 1 or len(term.forms) > 2 or strip_accents(term.words[0]) not in stop_words(language)
     ]
     return meaningful or terms
 
@@ -328,7 +343,7 @@ def matches_in_order(terms):
     return ways
 
 
-# --- Snippets ----------------------------------------------------------------------------------------------------------
+# --- Snippets ------------------------------------------------------------------------------------------------------
 
 
 def render_snippet(marked):
@@ -371,7 +386,7 @@ def highlight(text, tokens, language, size=SNIPPET_WORDS):
     return ("… " if first else "") + snippet + (" …" if last < len(words) else "")
 
 
-# --- Ranking -----------------------------------------------------------------------------------------------------------
+# --- Ranking -------------------------------------------------------------------------------------------------------
 
 
 def _normal(text, language):
@@ -402,8 +417,10 @@ def about_score(row, match, words, language):
     score = KINDS[kind].prior
     if _content(title_words, language) == _content(query, language):
         score += 50  # the page is about exactly this: a question asked as the patient asked it, a topic's name
-    head = [tokens for tokens, word in zip(title_tokens, title_words[: _head_length(title)]) if word not in stop_words(language)]
-    if head and all(tokens & wanted for tokens in head) and all(_covered(term, set().union(*head), use_stems) for term in terms):
+    head_words = zip(title_tokens, title_words[: _head_length(title)])
+    head = [tokens for tokens, word in head_words if word not in stop_words(language)]
+    head_tokens = set().union(*head)
+    if head and all(tokens & wanted for tokens in head) and all(_covered(t, head_tokens, use_stems) for t in terms):
         score += 25  # the title's head ("Acne: what it is", "Warts and verrucas") is the query or its synonyms
     score += 20 * sum(_covered(term, all_title_tokens, use_stems) for term in terms) / len(terms)
     score += 8 * sum(_covered(term, summary_tokens, use_stems) for term in terms) / len(terms)
@@ -800,7 +817,10 @@ class _Matches:
 
 # Language names as they read inside a sentence ("2 pages in English", "2 pagine in inglese"); a language missing here
 # gets Django's translated name.
-NAMES_IN_A_SENTENCE = {"English": pgettext_lazy("in a sentence", "English"), "Italian": pgettext_lazy("in a sentence", "Italian")}
+NAMES_IN_A_SENTENCE = {
+    "English": pgettext_lazy("in a sentence", "English"),
+    "Italian": pgettext_lazy("in a sentence", "Italian"),
+}
 
 
 def name_in_a_sentence(language):

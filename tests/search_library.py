@@ -7,7 +7,7 @@ relevant). Every item of the best page's topic counts as relevant too.
 """
 
 ITEMS = [
-    # --- Acne ---------------------------------------------------------------------------------------------------------
+    # --- Acne ------------------------------------------------------------------------------------------------------
     ("acne", "article", "acne", {
         "en": (
             "Acne: what it is and why it happens",
@@ -93,7 +93,7 @@ ITEMS = [
             "da soli, oppure chiedici una cura.",
         ),
     }),
-    # --- Rosacea ------------------------------------------------------------------------------------------------------
+    # --- Rosacea ---------------------------------------------------------------------------------------------------
     ("rosacea", "article", "rosacea", {
         "en": (
             "Rosacea: redness and flushing on the face",
@@ -142,7 +142,7 @@ ITEMS = [
             "distanza.",
         ),
     }),
-    # --- Eczema -------------------------------------------------------------------------------------------------------
+    # --- Eczema ----------------------------------------------------------------------------------------------------
     ("eczema", "article", "eczema", {
         "en": (
             "Eczema (atopic dermatitis) in adults and children",
@@ -206,7 +206,7 @@ ITEMS = [
             "creme forti usate a lungo la pelle può assottigliarsi, quindi segui lo schema che ti diamo.",
         ),
     }),
-    # --- Psoriasis ----------------------------------------------------------------------------------------------------
+    # --- Psoriasis -------------------------------------------------------------------------------------------------
     ("psoriasis", "article", "psoriasis", {
         "en": (
             "Psoriasis: thick, scaly patches on the skin",
@@ -254,7 +254,7 @@ ITEMS = [
             "della stessa famiglia.",
         ),
     }),
-    # --- Moles and skin cancer ----------------------------------------------------------------------------------------
+    # --- Moles and skin cancer -------------------------------------------------------------------------------------
     ("moles", "article", "moles", {
         "en": (
             "Moles: when to get one checked",
@@ -317,7 +317,7 @@ ITEMS = [
             "si toglie del tutto con un piccolo intervento.",
         ),
     }),
-    # --- Sun protection -----------------------------------------------------------------------------------------------
+    # --- Sun protection --------------------------------------------------------------------------------------------
     ("sunscreen", "article", "sun", {
         "en": (
             "Sunscreen: how to choose it and use it",
@@ -379,7 +379,7 @@ ITEMS = [
             "ogni volta che stai a lungo all'aperto.",
         ),
     }),
-    # --- Warts --------------------------------------------------------------------------------------------------------
+    # --- Warts -----------------------------------------------------------------------------------------------------
     ("warts", "article", "warts", {
         "en": (
             "Warts and verrucas",
@@ -425,7 +425,7 @@ ITEMS = [
             "scambiare gli asciugamani.",
         ),
     }),
-    # --- Hair loss ----------------------------------------------------------------------------------------------------
+    # --- Hair loss -------------------------------------------------------------------------------------------------
     ("hair-loss", "article", "hair", {
         "en": (
             "Hair loss in men and women",
@@ -473,7 +473,7 @@ ITEMS = [
             "si fanno tre sedute a un mese di distanza.",
         ),
     }),
-    # --- Scars --------------------------------------------------------------------------------------------------------
+    # --- Scars -----------------------------------------------------------------------------------------------------
     ("acne-scars", "article", "scars", {
         "en": (
             "Acne scars: what can help",
@@ -537,7 +537,7 @@ ITEMS = [
             "una crema idratante e la protezione dal sole. Una cicatrice non sparisce mai del tutto.",
         ),
     }),
-    # --- Botulinum toxin ----------------------------------------------------------------------------------------------
+    # --- Botulinum toxin -------------------------------------------------------------------------------------------
     ("botox-wrinkles", "procedure", "toxin", {
         "en": (
             "Botulinum toxin injections for lines and wrinkles",
@@ -599,7 +599,7 @@ ITEMS = [
             "giorno. Piccoli lividi sono comuni e spariscono in pochi giorni.",
         ),
     }),
-    # --- Fillers ------------------------------------------------------------------------------------------------------
+    # --- Fillers ---------------------------------------------------------------------------------------------------
     ("fillers", "procedure", "fillers", {
         "en": (
             "Dermal fillers (hyaluronic acid)",
@@ -643,7 +643,7 @@ ITEMS = [
             "un dolore forte o la pelle pallida o scura richiedono aiuto in giornata.",
         ),
     }),
-    # --- Peels and other topics ---------------------------------------------------------------------------------------
+    # --- Peels and other topics ------------------------------------------------------------------------------------
     ("peel", "procedure", "peels", {
         "en": (
             "Chemical peel",
