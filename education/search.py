@@ -485,14 +485,15 @@ class Engine:
             cursor.execute(f"SELECT COUNT(*) {where}", params)
             return cursor.fetchone()[0]
 
-    def similar_words(self, word, language):
-        """Words of the vocabulary within a small edit distance of `word`, closest first (at most five)."""
-        candidates = self._candidate_words(word, language)
-        limit = 1 if len(word) <= 4 else 2
-        found = process.extract(
-            word, candidates, scorer=Levenshtein.distance, score_cutoff=limit, limit=5
-        )
-        return [candidates[index] for _word, _distance, index in sorted(found, key=lambda f: (f[1], f[2]))]
+    def similar_words(self, words, language):
+        """{word: words of the vocabulary within a small edit distance of it, closest first (at most five)}."""
+        candidates = self._candidate_words(words, language)
+        similar = {}
+        for word in words:
+            limit = 1 if len(word) <= 4 else 2
+            found = process.extract(word, candidates, scorer=Levenshtein.distance, score_cutoff=limit, limit=5)
+            similar[word] = [candidates[index] for _w, _distance, index in sorted(found, key=lambda f: (f[1], f[2]))]
+        return similar
 
 
 class SQLiteEngine(Engine):
@@ -550,11 +551,12 @@ class SQLiteEngine(Engine):
             rows = cursor.fetchall()
         return (rows[0][-1] if rows else None), [row[:-1] for row in rows]
 
-    def _candidate_words(self, word, language):
+    def _candidate_words(self, words, language):
+        lengths = [len(word) for word in words]
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT word FROM education_searchword WHERE language = %s AND length(word) BETWEEN %s AND %s",
-                [language, len(word) - 2, len(word) + 2],
+                [language, min(lengths) - 2, max(lengths) + 2],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -641,13 +643,14 @@ class PostgreSQLEngine(Engine):
             rows = cursor.fetchall()
         return (rows[0][-1] if rows else None), [row[:-1] for row in rows]
 
-    def _candidate_words(self, word, language):
+    def _candidate_words(self, words, language):
         # pg_trgm narrows the vocabulary (GIN index, migration 0006); edit distance then decides, as on SQLite.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT word FROM education_searchword WHERE language = %s AND word %% %s "
-                "ORDER BY similarity(word, %s) DESC LIMIT 50",
-                [language, word, word],
+                "SELECT DISTINCT found.word FROM unnest(%s::text[]) AS typed(word) CROSS JOIN LATERAL ("
+                "SELECT word FROM education_searchword WHERE language = %s AND word %% typed.word "
+                "ORDER BY similarity(word, typed.word) DESC LIMIT 50) AS found",
+                [list(words), language],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -869,31 +872,27 @@ def _search_url(language, query):
 def suggest(engine, words, language):
     """The query with its unknown words replaced by the closest published ones, or "" when there is none.
 
-    A word is unknown when the vocabulary lacks it; each replacement is tried only if the search it makes finds
+    A word is unknown when the vocabulary lacks it; the replacement is offered only if the search it makes finds
     pages patients may see now, so a word only a draft contains is never offered.
     """
     folded = [strip_accents(word) for word in words]
-    known = set(
-        SearchWord.objects.filter(language=language, word__in=folded).values_list("word", flat=True)
-    )
+    known = set(SearchWord.objects.filter(language=language, word__in=folded).values_list("word", flat=True))
     unknown = [i for i, word in enumerate(folded) if word not in known and not word.isdigit() and len(word) > 2]
     if not unknown:
         return ""
-    choices = {i: engine.similar_words(folded[i], language) for i in unknown}
-    for attempt in range(2):  # the closest word for each, then the next closest, ...
-        replaced = list(words)
-        for i in unknown:
-            if choices[i]:
-                replaced[i] = choices[i][min(attempt, len(choices[i]) - 1)]
-        if replaced == list(words):
-            return ""
-        terms = query_terms(replaced, language)
-        if engine.count(Match(tuple(terms), False, True), language):
-            displays = dict(
-                SearchWord.objects.filter(language=language, word__in=replaced).values_list("word", "display")
-            )
-            return " ".join(displays.get(word, word) for word in replaced)
-    return ""
+    similar = engine.similar_words([folded[i] for i in unknown], language)
+    choices = {i: similar[folded[i]] for i in unknown}
+    replaced = list(words)
+    for i in unknown:
+        if choices[i]:
+            replaced[i] = choices[i][0]
+    if replaced == list(words):
+        return ""
+    # One check, with the closest word for each: whether patients may see a page that has them all.
+    if not engine.count(Match(tuple(query_terms(replaced, language)), False, True), language):
+        return ""
+    displays = dict(SearchWord.objects.filter(language=language, word__in=replaced).values_list("word", "display"))
+    return " ".join(displays.get(word, word) for word in replaced)
 
 
 def search(query, language=None, page=1, per_page=PER_PAGE, correct=True):
