@@ -202,3 +202,16 @@ def test_snippets_keep_headings_apart_from_the_text():
     assert hit.snippet.endswith("area clean. Redness. <mark>Swelling</mark>. When to call us — Fever.")
     (hit,) = search.search("home", "en").page
     assert hit.snippet.startswith("Aftercare at <mark>home</mark> — Keep the area clean.")
+
+
+@pytest.mark.parametrize("articles", [1, 30])
+def test_a_search_that_finds_nothing_asks_a_bounded_number_of_queries(
+    client, django_assert_max_num_queries, articles
+):
+    for n in range(articles):
+        make_article(title_en=f"Acne note {n}", title_it=f"Nota sull'acne {n}")
+    # Synonyms in both languages; all words by form and by stem; the known words and the spelling candidates; the
+    # count in the other language; the topics offered instead; the clinic details, footer pages and page cache.
+    with django_assert_max_num_queries(11):
+        response = client.get("/en/search/", {"q": "xylophone"})
+    assert "Nothing matched your search." in response.text
