@@ -236,7 +236,8 @@ def _term_forms(words, language):
     return {tuple(exact for exact, _lemma, _stem in tokens), by_lemma}
 
 
-def _synonyms_changed(sender, instance, **kwargs):
+def synonyms_changed(**kwargs):
+    """Make every process read the synonyms again (post_save/post_delete receiver; call it after bulk writes)."""
     cache.set(SYNONYMS_VERSION_KEY, time.time_ns(), None)
 
 
@@ -742,8 +743,8 @@ def connect_signals():
     for kind in KINDS.values():
         post_save.connect(_item_saved, sender=kind.model, dispatch_uid=f"search-index-{kind.name}")
         post_delete.connect(_item_deleted, sender=kind.model, dispatch_uid=f"search-unindex-{kind.name}")
-    post_save.connect(_synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-saved")
-    post_delete.connect(_synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-deleted")
+    post_save.connect(synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-saved")
+    post_delete.connect(synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-deleted")
 
 
 # --- Searching -----------------------------------------------------------------------------------------------------

@@ -5,8 +5,10 @@ Targets: the best page in the first three results for at least 95% of queries, m
 PostgreSQL. Run with `-s` to see the figures (the README quotes them).
 """
 import pytest
-from django.db import connection
 from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.utils import translation
 
 from education import search
 
@@ -21,6 +23,7 @@ SHOWN = 5
 
 def build_library():
     """The library's items, published, both languages each; returns {url in each language: key} and {key: topic}."""
+    call_command("load_search_synonyms", verbosity=0)
     languages = [code for code, _name in settings.LANGUAGES]
     topics, keys, topic_of = {}, {}, {}
     for key, kind, topic, texts in ITEMS:
@@ -46,8 +49,6 @@ def build_library():
             item = make_article(topics=[topics[topic]], **fields)
         topic_of[key] = topic
         for code in languages:
-            from django.utils import translation
-
             with translation.override(code):
                 keys[item.get_absolute_url()] = key
     return keys, topic_of

@@ -3,6 +3,7 @@ ranking by what a page is about, and snippets that keep headings apart from text
 import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import translation
 
 from education import search
@@ -75,10 +76,26 @@ def test_the_stem_is_a_fallback_when_forms_find_nothing():
     ],
 )
 def test_shipped_synonyms_find_brand_and_everyday_names(language, query, title):
+    call_command("load_search_synonyms", verbosity=0)
     make_article(title_en="Botulinum toxin for acne", title_it="Tossina botulinica per l'acne")
     make_article(title_en="Acne spots and blemishes", title_it="Brufoli e pelle grassa")
     make_article(title_en="Hair loss", title_it="Caduta dei capelli")
     assert titles(query, language) == [title]
+
+
+def test_shipped_synonyms_load_once_and_a_dry_run_adds_nothing(capsys):
+    call_command("load_search_synonyms", "--dry-run")
+    assert Synonym.objects.count() == 0
+    assert capsys.readouterr().out.startswith("Would add ")
+    call_command("load_search_synonyms")
+    loaded = Synonym.objects.count()
+    assert loaded >= 40 and Synonym.objects.filter(language="it", terms__contains="tossina botulinica").exists()
+    assert f"Added {loaded} synonym groups" in capsys.readouterr().out
+    Synonym.objects.filter(terms__startswith="botox").delete()
+    call_command("load_search_synonyms", verbosity=0)
+    assert Synonym.objects.count() == loaded
+    call_command("load_search_synonyms")
+    assert "Added 0 synonym groups (en 0, it 0)." in capsys.readouterr().out
 
 
 def test_synonyms_are_kept_per_language_and_follow_edits_at_once():

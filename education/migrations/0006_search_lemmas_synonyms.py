@@ -1,28 +1,11 @@
 """Search by lemma: synonyms editors keep, the vocabulary for spelling suggestions, and an FTS5 table for the tokens.
 
 The index now holds each word's form, "=lemma" and "~stem" (education/search.py), so the old index is emptied here:
-run `manage.py rebuild_search_index` after migrating (`make run` does). The synonyms start from the shipped lists in
-education/data/search_synonyms_<language>.txt.
+run `manage.py rebuild_search_index` after migrating (`make run` does). The synonym table starts empty, so that a
+backup can be restored into a freshly migrated database: `manage.py load_search_synonyms` adds the shipped list.
 """
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-def load_synonyms(apps, schema_editor):
-    Synonym = apps.get_model("education", "Synonym")
-    for language, _name in settings.LANGUAGES:
-        path = DATA / f"search_synonyms_{language}.txt"
-        if not path.exists():
-            continue
-        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
-        Synonym.objects.bulk_create(
-            Synonym(language=language, terms=line) for line in lines if line and not line.startswith("#")
-        )
 
 
 def remake_engine_index(apps, schema_editor):
@@ -91,6 +74,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('language', 'word'), name='search_word_unique')],
             },
         ),
-        migrations.RunPython(load_synonyms, migrations.RunPython.noop),
         migrations.RunPython(remake_engine_index, restore_engine_index),
     ]
