@@ -573,7 +573,7 @@ class PostgreSQLEngine(Engine):
     """
 
     TABLE = "education_search_pg"
-    RANKED_BODY = 300  # characters: about the first paragraph
+    RANKED_BODY = 150  # characters: about the first two sentences
     MAX_POSITION = 16383  # PostgreSQL's limit; later words share it
     MAX_POSITIONS = 256  # positions kept per lexeme, as PostgreSQL keeps
 
@@ -582,13 +582,14 @@ class PostgreSQLEngine(Engine):
         return "'{}'".format(token.replace("\\", "\\\\").replace("'", "''"))
 
     @classmethod
-    def _vector(cls, parts, language):
+    def _vector(cls, parts, language, stems=True):
         """A tsvector literal of [(text, weight)]: each word's tokens at its position, with its part's weight."""
         positions, position = {}, 0
         for text, weight in parts:
             for word in WORD.findall(text):
                 position = min(position + 1, cls.MAX_POSITION)
-                for token in set(word_tokens(word[:MAX_TERM_LENGTH], language)):
+                tokens = word_tokens(word[:MAX_TERM_LENGTH], language)
+                for token in set(tokens if stems else tokens[:2]):
                     kept = positions.setdefault(token, [])
                     if len(kept) < cls.MAX_POSITIONS:
                         kept.append(f"{position}{weight}")
@@ -602,7 +603,8 @@ class PostgreSQLEngine(Engine):
                 (
                     doc.pk, doc.language, doc.kind, doc.object_id, doc.visible_from,
                     self._vector([*head, (doc.body, "C")], doc.language),
-                    self._vector([*head, (doc.body[: self.RANKED_BODY], "C")], doc.language),
+                    # No stems: a smaller vector ranks faster, and a match by stem is a fallback, ranked here anyway.
+                    self._vector([*head, (doc.body[: self.RANKED_BODY], "C")], doc.language, stems=False),
                 )
             )
         with connection.cursor() as cursor:
