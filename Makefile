@@ -37,6 +37,7 @@ messages: $(VENV)/.requirements
 setup: $(VENV)/.requirements messages
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_search_synonyms --verbosity 0
 	$(PY) manage.py rebuild_search_index --verbosity 0
 
 run: setup
@@ -66,6 +67,7 @@ serve: $(VENV)/.requirements messages
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput --verbosity 0
 	$(SERVE_ENV) $(PY) manage.py load_demo
+	$(SERVE_ENV) $(PY) manage.py load_search_synonyms --verbosity 0
 	@echo
 	@echo "  Production mode on http://127.0.0.1:$(PORT)/ (gunicorn; uploaded media are not served, see README)"
 	@echo

@@ -17,7 +17,7 @@ from reversion.admin import VersionAdmin
 from feedback.admin import FeedbackPanelMixin  # the one hook of patient feedback into the content admin
 
 from . import services
-from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Topic
+from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Synonym, Topic
 
 class TranslationTabsAdmin(TabbedTranslationAdmin):
     """modeltranslation's language tabs, repaired for keyboard and screen-reader users by static/js/admin-a11y.js."""
@@ -408,3 +408,12 @@ class ImageAdmin(TranslationTabsAdmin):
             obj.thumbnail_url,
             round(120 * obj.height / obj.width) if obj.width else 120,
         )
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Search synonyms per language (education/search.py applies them to queries)."""
+
+    list_display = ("__str__", "language")
+    list_filter = ("language",)
+    search_fields = ("terms",)

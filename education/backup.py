@@ -30,10 +30,9 @@ ARCHIVE_FORMATS = {".tar.gz": "gztar", ".tgz": "gztar", ".zip": "zip"}
 
 
 def content_models():
-    # The search index is derived from the content: it is rebuilt as the content loads, never backed up.
-    return [
-        model for model in apps.get_app_config("education").get_models() if model._meta.model_name != "searchdocument"
-    ]
+    # The search index and its vocabulary are derived from the content: rebuilt as the content loads, never backed up.
+    derived = ("searchdocument", "searchword")
+    return [model for model in apps.get_app_config("education").get_models() if model._meta.model_name not in derived]
 
 
 def referenced_media():

@@ -795,3 +795,7 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id} ({self.language})"
+
+
+# Search tables (synonyms, vocabulary) live in their own module; imported here so Django registers them.
+from .search_models import SearchWord, Synonym  # noqa: E402, F401

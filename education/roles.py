@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 PUBLISHABLE = ("article", "procedurenote", "faq", "page")
-SUPPORTING = ("topic", "source", "image")
+SUPPORTING = ("topic", "source", "image", "synonym")
 EDITOR = [
     *(f"{action}_{model}" for model in PUBLISHABLE + SUPPORTING for action in ("add", "change", "view")),
     "view_clinician",
