@@ -96,6 +96,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several server processes on one file: a transaction takes the write lock when it begins (so the admin's
+    # stale-copy check and its save happen under one lock, as a row lock does on PostgreSQL), a writer waits up to
+    # 20 s for another instead of failing with "database is locked", and WAL lets patients read during a save.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
