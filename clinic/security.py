@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
 
+from education.text import clean_text
+
 
 def axes_username(request, credentials=None):
     """The username axes records for a sign-in attempt, cut to what a username can be.
@@ -30,4 +32,25 @@ class StripNulFromQueryMiddleware:
                 cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
             cleaned._mutable = False
             request.GET = cleaned
+        return self.get_response(request)
+
+
+class CleanPostedTextMiddleware:
+    """Every form posted to the portal gets its text cleaned by education.text.clean_text before any form sees it,
+    so a form validates, compares ("what changed") and stores the same text. A NUL stays in, for the form's own
+    validator to refuse with its message. (Text written any other way is cleaned on save: education/apps.py.)"""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            posted = request.POST
+            cleaned = QueryDict(mutable=True)
+            for key, values in posted.lists():
+                cleaned.setlist(key, [clean_text(value, refuse_nul=False) for value in values])
+            cleaned._mutable = False
+            request.POST = cleaned
         return self.get_response(request)

@@ -268,6 +268,9 @@ AXES_USERNAME_CALLABLE = "clinic.security.axes_username"
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "clinic.security.StripNulFromQueryMiddleware"
 )
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "clinic.security.CleanPostedTextMiddleware"
+)
 
 # Production sends real e-mail unless told otherwise; the console backend is for development only.
 if not DEBUG and "DJANGO_EMAIL_BACKEND" not in os.environ:

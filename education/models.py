@@ -1,4 +1,7 @@
-"""Content the clinic publishes for patients: topics, articles, procedure notes and FAQs, with who reviewed them."""
+"""Content the clinic publishes for patients: topics, articles, procedure notes and FAQs, with who reviewed them.
+
+Every text field of every model here is cleaned on save by education.text.clean_text (connected in apps.py).
+"""
 import datetime
 
 from django.conf import settings
