@@ -1,8 +1,16 @@
 """Failures degrade: with the database down patients get a short 503 in their language; a media store that fails
 during an upload gives the editor a form error and leaves nothing half-saved."""
+import contextlib
 import errno
 import os
+import secrets
 import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -13,27 +21,49 @@ from django.urls import reverse
 from education.models import Image
 
 from .factories import image_bytes, make_image
-from .test_concurrent_saves import Gunicorn, production_env
 from .test_images import ADD_URL, image_form, stored_files
 
 
-def closed_port():
+@contextlib.contextmanager
+def portal_without_database(tmp_path):
+    """tests.serving.serve() migrates its database first, which a database that is down cannot be: the same
+    production settings and WSGI entry under gunicorn, pointed at a PostgreSQL port where nothing listens."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port = sock.getsockname()[1]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))} | {
+        "DJANGO_SETTINGS_MODULE": "clinic.settings", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_LOCAL_HTTP": "1", "DJANGO_CACHE_URL": "",
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"), "DATABASE_URL": f"postgres://clinic@127.0.0.1:{closed}/clinic",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "tests.serving:application", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        env=env, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(base + "/healthz", timeout=5).status == 200:
+                    break
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def test_database_down_gives_patients_a_short_503_in_their_language(tmp_path):
-    import urllib.error
-    import urllib.request
-
-    env = production_env(f"postgres://clinic@127.0.0.1:{closed_port()}/clinic", tmp_path)
     expected = {"/en/": "briefly unavailable", "/it/": "momentaneamente non disponibili",
                 "/en/articles/anything/": "briefly unavailable", "/it/cerca/?q=acne": "momentaneamente non disponibili"}
-    with Gunicorn(env, tmp_path / "gunicorn.log") as server:
+    with portal_without_database(tmp_path) as base:
         for path, text in expected.items():
             with pytest.raises(urllib.error.HTTPError) as answer:
-                urllib.request.urlopen(server.url(path), timeout=30)
+                urllib.request.urlopen(base + path, timeout=30)
             response = answer.value
             body = response.read().decode()
             assert response.code == 503, path
