@@ -4,6 +4,7 @@ Production sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATA
 """
 import datetime
 import importlib.util
+import ipaddress
 import os
 from pathlib import Path
 
@@ -223,6 +224,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# A staff session ends after this long without a request (each request moves the end on); patients have none.
+SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_STAFF_SESSION_IDLE_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
@@ -265,7 +269,13 @@ AXES_RESET_ON_SUCCESS = True
 # A locked pair stays locked for exactly the cool-off time, however often it is retried meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# The client address: REMOTE_ADDR, or X-Forwarded-For only when the connection comes from one of these proxies
+# (addresses or networks, comma-separated, e.g. "10.0.0.5,10.1.0.0/24"); clinic.security.client_ip.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "")
+TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(proxy, strict=False) for proxy in TRUSTED_PROXIES]
+AXES_CLIENT_IP_CALLABLE = "clinic.security.client_ip"
+# The sign-in log administrators read in the admin ("Axes"): every sign-in (AccessLog) and every failure.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_USERNAME_CALLABLE = "clinic.security.axes_username"
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "clinic.security.StripNulFromQueryMiddleware"
@@ -273,6 +283,18 @@ MIDDLEWARE.insert(
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "clinic.security.CleanPostedTextMiddleware"
 )
+
+# Two-step sign-in for staff (clinic/two_factor.py, django-otp): required, when on, for superusers and these roles;
+# anyone else may set it up. Off by default with debug on, so the demo accounts of `make run` sign in with a password.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "clinic.two_factor.TwoFactorMiddleware")
+TWO_FACTOR_REQUIRED = env_bool("DJANGO_TWO_FACTOR", not DEBUG)
+TWO_FACTOR_ROLES = ["Clinical reviewers", "Administrators"] + (
+    ["Editors"] if env_bool("DJANGO_TWO_FACTOR_EDITORS", False) else []
+)
+OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "Clinic portal")
 
 # Production sends real e-mail unless told otherwise; the console backend is for development only.
 if not DEBUG and "DJANGO_EMAIL_BACKEND" not in os.environ:

@@ -13,8 +13,9 @@ class EducationConfig(AppConfig):
 
         search.connect_signals()
 
-        # Runs after Django has created the permissions, which a data migration cannot rely on.
-        post_migrate.connect(sync_roles, sender=self)
+        # Runs after Django has created the permissions, which a data migration cannot rely on; after every app's
+        # migrations, since roles also hold permissions of apps listed after this one (axes, otp).
+        post_migrate.connect(sync_roles, dispatch_uid="education.sync_roles")
 
         # Every text field of every model here is cleaned on save, whoever saves (forms, import, commands, shell).
         for model in self.get_models():

@@ -20,8 +20,10 @@ REVIEWER = [
 ROLES = {
     "Editors": Q(content_type__app_label="education", codename__in=EDITOR),
     "Clinical reviewers": Q(content_type__app_label="education", codename__in=REVIEWER),
-    # Everything, including staff accounts and their roles.
-    "Administrators": Q(content_type__app_label__in=["education", "auth", "reversion"]),
+    # Everything, including staff accounts and their roles, the sign-in log (axes) and sign-in devices (otp).
+    "Administrators": Q(
+        content_type__app_label__in=["education", "auth", "reversion", "axes", "otp_totp", "otp_static"]
+    ),
 }
 
 
