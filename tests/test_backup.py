@@ -374,3 +374,29 @@ def test_refusal_from_the_command_line_is_one_line_and_a_failure_exit(tmp_path):
         assert result.stdout == ""
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and reason in lines[0], result.stderr
+
+
+@pytest.mark.parametrize(("member", "reason"), [
+    ("../escaped.txt", "points outside the archive"),
+    ("/etc/cron.d/escaped", "points outside the archive"),
+    ("C:/escaped.txt", "points outside the archive"),
+    ("media/link", "is a link"),
+])
+def test_zip_archives_are_checked_member_by_member_too(tmp_path, member, reason):
+    import zipfile
+
+    make_article()
+    call_command("export_content", str(tmp_path / "good"), verbosity=0)
+    archive = tmp_path / "hostile.zip"
+    with zipfile.ZipFile(archive, "w") as package:
+        for path in (tmp_path / "good").rglob("*"):
+            if path.is_file():
+                package.write(path, str(path.relative_to(tmp_path / "good")))
+        info = zipfile.ZipInfo(member)
+        if reason == "is a link":
+            info.external_attr = 0o120777 << 16
+        package.writestr(info, "/etc/passwd")
+    empty_the_database()
+    with pytest.raises(CommandError, match=reason):
+        call_command("import_content", str(archive), verbosity=0)
+    assert sum(backup.content_counts().values()) == 0
