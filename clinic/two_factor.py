@@ -90,7 +90,9 @@ def setup_view(request):
     if not (request.user.is_authenticated and request.user.is_staff):
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
-        return redirect("admin:index")
+        left = StaticToken.objects.filter(device__user=request.user, device__confirmed=True).count()
+        context = {**admin.site.each_context(request), "title": _("Two-step sign-in"), "codes_left": left}
+        return TemplateResponse(request, "admin/two_factor/status.html", context)
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
         user=request.user, name=str(_("Authenticator app")), confirmed=False
     )
@@ -127,12 +129,9 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        admin_root = reverse("admin:index")
-        exempt = {reverse("admin:login"), reverse("admin:logout"), reverse("admin:two_factor_setup"),
-                  reverse("admin:jsi18n")}
         if (
-            request.path.startswith(admin_root)
-            and request.path not in exempt
+            request.path.startswith(reverse("admin:index"))
+            and request.path not in {reverse(f"admin:{name}") for name in ("login", "logout", "two_factor_setup")}
             and request.user.is_authenticated
             and not request.user.is_verified()
             and required_for(request.user)

@@ -56,7 +56,9 @@ def test_reviewer_or_administrator_without_an_app_must_set_one_up_first(client, 
     done = client.post(reverse("admin:two_factor_setup"), {"code": code(device)})
     codes = [li.split("</code>")[0] for li in done.text.split("<li><code>")[1:]]
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert client.get(ADMIN).status_code == 200
+    index = client.get(ADMIN)
+    assert index.status_code == 200 and reverse("admin:two_factor_setup") in index.text
+    assert "10 recovery codes left" in client.get(reverse("admin:two_factor_setup")).text
 
     # Next time: the app's code, or a recovery code, once.
     client.logout()
