@@ -71,7 +71,8 @@ class StripNulFromQueryMiddleware:
 class CleanPostedTextMiddleware:
     """Every form posted to the portal gets its text cleaned by education.text.clean_text before any form sees it,
     so a form validates, compares ("what changed") and stores the same text. A NUL stays in, for the form's own
-    validator to refuse with its message. (Text written any other way is cleaned on save: education/apps.py.)"""
+    validator to refuse with its message. Passwords are left exactly as typed, and surrounding white space is left
+    to each form field. (Text written any other way is cleaned on save: education/apps.py.)"""
 
     FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -83,7 +84,10 @@ class CleanPostedTextMiddleware:
             posted = request.POST
             cleaned = QueryDict(mutable=True)
             for key, values in posted.lists():
-                cleaned.setlist(key, [clean_text(value, refuse_nul=False) for value in values])
+                if "password" in key:
+                    cleaned.setlist(key, values)
+                else:
+                    cleaned.setlist(key, [clean_text(value, refuse_nul=False, strip=False) for value in values])
             cleaned._mutable = False
             request.POST = cleaned
         return self.get_response(request)

@@ -16,18 +16,18 @@ _ODD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 NUL_MESSAGE = _("Text may not contain the NUL character (\\0): remove it and save again.")
 
 
-def clean_text(value, *, refuse_nul=True):
+def clean_text(value, *, refuse_nul=True, strip=True):
     """The one rule for stored text: line ends normalised to "\\n", control characters other than tab and newline
     removed, NUL refused (or, with refuse_nul=False, left for a form's own validator to refuse), and surrounding
-    white space dropped as every form drops it (so a backup, whose XML loses it, restores the same text).
-    Anything but a string passes unchanged."""
+    white space dropped as every form drops it (so a backup, whose XML loses it, restores the same text; with
+    strip=False it is left to the form field, which knows whether to drop it). Anything but a string passes."""
     if not isinstance(value, str):
         return value
     if _ODD.search(value):
         if "\x00" in value and refuse_nul:
             raise ValidationError(NUL_MESSAGE, code="null_characters_not_allowed")
         value = _NOT_TEXT.sub("", _LINE_END.sub("\n", value))
-    return value.strip()
+    return value.strip() if strip else value
 
 
 def text_fields(model):

@@ -162,3 +162,10 @@ def test_migration_cleans_text_already_stored(django_db_blocker):
     clinic = Clinic.objects.get()
     assert (clinic.address_en, clinic.name_it) == ("Via Roma 1\nMilano", "Clinica")
     assert backup.content_counts()["education.Clinic"] == 1
+
+
+@pytest.mark.django_db
+def test_passwords_are_posted_exactly_as_typed(client, django_user_model):
+    django_user_model.objects.create_user("nurse", password=" odd\x0bpassword ", is_staff=True)
+    response = client.post("/admin/login/", {"username": "nurse", "password": " odd\x0bpassword ", "next": "/admin/"})
+    assert response.status_code == 302
