@@ -132,61 +132,60 @@ def test_with_two_factor_off_demo_accounts_sign_in_with_a_password(client, setti
     assert client.get(ADMIN).status_code == 200
 
 
+def settings_with(probe, **env):
+    """What `probe` prints in a fresh process with the real settings and these environment variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | {
+        "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_SETTINGS_MODULE": "clinic.settings", **env,
+    }
+    return subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", probe], env=env,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
 @pytest.mark.parametrize(("debug", "expected"), [("1", "False"), ("0", "True")])
 def test_two_factor_is_on_exactly_when_debug_is_off(debug, expected):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | {
-        "DJANGO_DEBUG": debug, "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_SETTINGS_MODULE": "clinic.settings",
-    }
     probe = "from django.conf import settings; print(settings.TWO_FACTOR_REQUIRED, settings.TWO_FACTOR_ROLES)"
-    output = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", probe], env=env,
-                            capture_output=True, text=True, check=True).stdout.strip()
-    assert output == f"{expected} ['Clinical reviewers', 'Administrators']"
+    assert settings_with(probe, DJANGO_DEBUG=debug) == f"{expected} ['Clinical reviewers', 'Administrators']"
 
 
 # --- throttling behind a trusted proxy ---
 
-def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled(client, settings):
-    settings.TWO_FACTOR_REQUIRED = False
+def behind(client, settings, proxies):
+    """Trust `proxies`, make the editor "dr"; return attempt(password, remote, forwarded) -> status code."""
     import ipaddress
 
-    settings.TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network("10.0.0.0/24")]
+    settings.TWO_FACTOR_REQUIRED = False
+    settings.TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(proxy) for proxy in proxies]
     make_staff("dr", "Editors")
+
+    def attempt(password, remote, forwarded):
+        data = {"username": "dr", "password": password, "next": ADMIN}
+        return client.post(LOGIN, data, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    return attempt
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled(client, settings):
+    attempt = behind(client, settings, ["10.0.0.0/24"])
     for _n in range(5):
-        client.post(LOGIN, {"username": "dr", "password": "wrong"}, REMOTE_ADDR="10.0.0.5",
-                    HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.7")
+        attempt("wrong", "10.0.0.5", "203.0.113.9, 10.0.0.7")
     assert AccessAttempt.objects.get().ip_address == "203.0.113.9"
-    locked = client.post(LOGIN, {"username": "dr", "password": "pw"}, REMOTE_ADDR="10.0.0.5",
-                         HTTP_X_FORWARDED_FOR="203.0.113.9")
-    assert locked.status_code == 429
-    elsewhere = client.post(LOGIN, {"username": "dr", "password": "pw", "next": ADMIN}, REMOTE_ADDR="10.0.0.5",
-                            HTTP_X_FORWARDED_FOR="198.51.100.20")
-    assert elsewhere.status_code == 302, "the clinician at another address behind the same proxy is not locked out"
+    assert attempt("pw", "10.0.0.5", "203.0.113.9") == 429
+    assert attempt("pw", "10.0.0.5", "198.51.100.20") == 302, "a clinician elsewhere behind the proxy is not locked"
 
 
 def test_forwarded_for_from_anyone_else_is_ignored(client, settings):
-    settings.TWO_FACTOR_REQUIRED = False
-    import ipaddress
-
-    settings.TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network("10.0.0.5/32")]
-    make_staff("dr", "Editors")
+    attempt = behind(client, settings, ["10.0.0.5/32"])
     for n in range(5):
-        # An attacker rotating a made-up X-Forwarded-For is still one address.
-        client.post(LOGIN, {"username": "dr", "password": "wrong"}, REMOTE_ADDR="192.0.2.66",
-                    HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        attempt("wrong", "192.0.2.66", f"203.0.113.{n}")  # a made-up, rotating X-Forwarded-For: still one address
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["192.0.2.66"]
-    locked = client.post(LOGIN, {"username": "dr", "password": "pw"}, REMOTE_ADDR="192.0.2.66",
-                         HTTP_X_FORWARDED_FOR="203.0.113.200")
-    assert locked.status_code == 429
+    assert attempt("pw", "192.0.2.66", "203.0.113.200") == 429
 
 
 def test_trusted_proxies_setting_is_read_from_the_environment():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | {
-        "DJANGO_DEBUG": "1", "DJANGO_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/24",
-    }
     probe = "from django.conf import settings; print(*settings.TRUSTED_PROXY_NETWORKS)"
-    output = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", probe], env=env,
-                            capture_output=True, text=True, check=True).stdout.strip()
-    assert output == "10.0.0.5/32 10.1.0.0/24"
+    assert settings_with(probe, DJANGO_DEBUG="1", DJANGO_TRUSTED_PROXIES="10.0.0.5, 10.1.0.0/24") == (
+        "10.0.0.5/32 10.1.0.0/24"
+    )
 
 
 # --- idle staff sessions end ---
