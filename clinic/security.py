@@ -1,9 +1,10 @@
 """Small request guards the settings install: odd input gets a 4xx, never a database error (and so a 500); the
 client address login throttling counts."""
 import ipaddress
+import time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, user_logged_in
 from django.http import QueryDict
 
 from education.text import clean_text
@@ -91,3 +92,30 @@ class CleanPostedTextMiddleware:
             cleaned._mutable = False
             request.POST = cleaned
         return self.get_response(request)
+
+
+SEEN_KEY = "_staff_seen"
+
+
+class StaffSessionIdleMiddleware:
+    """A signed-in session's end moves on with activity: Django sets it to SESSION_COOKIE_AGE after each save, so
+    a session is saved again once it was last saved more than SESSION_REFRESH_SECONDS ago (not on every request,
+    which would cost a write each time). Idle for SESSION_COOKIE_AGE, it ends."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(SEEN_KEY, 0) > settings.SESSION_REFRESH_SECONDS:
+                request.session[SEEN_KEY] = now
+        return self.get_response(request)
+
+
+def _seen_at_sign_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SEEN_KEY] = int(time.time())
+
+
+user_logged_in.connect(_seen_at_sign_in, dispatch_uid="clinic.security.seen_at_sign_in")

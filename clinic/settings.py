@@ -224,9 +224,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# A staff session ends after this long without a request (each request moves the end on); patients have none.
+# A staff session ends after this long without a request (clinic.security.StaffSessionIdleMiddleware moves the
+# end on with activity, saving the session at most every five minutes); patients have no session.
 SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_STAFF_SESSION_IDLE_HOURS", "8")) * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 300
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "clinic.security.StaffSessionIdleMiddleware")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
