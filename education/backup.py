@@ -4,7 +4,7 @@ database. Used by the export_content and import_content management commands; REA
 A backup is a directory, or a .tar.gz / .zip archive of one, holding:
   manifest.json  format, when, what (counts per model), the staff accounts the records name, and the SHA-256 of
                  every other file in the backup
-  content.xml    dumpdata of BACKED_UP_MODELS: every education model in every language, and the history
+  content.xml    dumpdata of content_models(): every education model in every language, and the history
   users.xml      staff accounts and roles (only with --with-users): password hashes, so keep backups safe
   media/         every file a FileField of an education model points at, under its storage name
 

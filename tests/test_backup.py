@@ -400,3 +400,17 @@ def test_zip_archives_are_checked_member_by_member_too(tmp_path, member, reason)
     with pytest.raises(CommandError, match=reason):
         call_command("import_content", str(archive), verbosity=0)
     assert sum(backup.content_counts().values()) == 0
+
+
+def test_a_format_1_backup_from_before_history_was_kept_still_restores(tmp_path):
+    make_article(title_en="Old backup")
+    call_command("export_content", str(tmp_path / "b"), verbosity=0)
+    manifest_path = tmp_path / "b" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for key in ("files", "usernames"):
+        del manifest[key]
+    manifest["format"] = 1
+    manifest_path.write_text(json.dumps(manifest))
+    empty_the_database()
+    call_command("import_content", str(tmp_path / "b"), verbosity=0)
+    assert Article.objects.get().title_en == "Old backup"
