@@ -19,30 +19,33 @@ class TopicTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", "body", "text_changed")
+    fields = ("title", "slug", "summary", "body", "text_changed", "text_version", "made_from")
     empty_values = SLUG_EMPTY
 
 
 @register(ProcedureNote)
 class ProcedureNoteTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", *ProcedureNote.KEY_FACTS, *ProcedureNote.SECTIONS, "text_changed")
+    fields = (
+        "title", "slug", "summary", *ProcedureNote.KEY_FACTS, *ProcedureNote.SECTIONS,
+        "text_changed", "text_version", "made_from",
+    )
     empty_values = SLUG_EMPTY
 
 
 @register(FAQ)
 class FAQTranslationOptions(TranslationOptions):
-    fields = ("question", "answer", "text_changed")
+    fields = ("question", "answer", "text_changed", "text_version", "made_from")
 
 
 @register(Page)
 class PageTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", "body", "text_changed")
+    fields = ("title", "slug", "summary", "body", "text_changed", "text_version", "made_from")
     empty_values = SLUG_EMPTY
 
 
 @register(Clinic)
 class ClinicTranslationOptions(TranslationOptions):
-    fields = ("name", "address", "opening_hours", "emergency")
+    fields = ("name", "address", "opening_hours", "emergency", "about_information")
 
 
 @register(Image)

@@ -23,6 +23,6 @@ def clean_stored_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("education", "0005_article_visibility_index")]
+    dependencies = [("education", "0006_clinic_statement_translation_versions")]
 
     operations = [migrations.RunPython(clean_stored_text, migrations.RunPython.noop, elidable=True)]
