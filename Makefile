@@ -13,7 +13,7 @@ for p in python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test screenshots setup demo messages check serve clean bench
+.PHONY: run test screenshots setup demo messages check serve clean bench backup restore
 
 $(PY):
 	@python=$$($(FIND_PYTHON)) || { \
@@ -81,6 +81,17 @@ bench: $(VENV)/.requirements messages
 	  $$sudo apt-get install -y --no-install-recommends wrk >/dev/null 2>&1 || \
 	  { $$sudo apt-get update >/dev/null && $$sudo apt-get install -y --no-install-recommends wrk >/dev/null; }; }
 	$(PY) bench/run.py
+
+# A complete backup (content, history, staff accounts, media) into backups/, and a restore into an empty database.
+# Run them with the portal's own environment (DATABASE_URL, DJANGO_MEDIA_ROOT, ...); README "Backup and restore".
+backup: $(VENV)/.requirements
+	@mkdir -p backups
+	$(PY) manage.py export_content --with-users backups/clinic-$$(date -u +%Y%m%dT%H%M%SZ).tar.gz
+
+restore: $(VENV)/.requirements
+	@[ -n "$(FILE)" ] || { echo "Say which backup: make restore FILE=backups/clinic-....tar.gz" >&2; exit 2; }
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py import_content "$(FILE)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media

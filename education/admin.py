@@ -384,10 +384,23 @@ class ClinicAdmin(VersionedAdmin, TranslationTabsAdmin):
     list_display = ("name", "phone", "email")
 
 
+class ImageForm(forms.ModelForm):
+    def _post_clean(self):
+        super()._post_clean()
+        # Stored while the form validates, so a full disk or failing media store is a form error, not a 500.
+        if not self.errors and self.instance.file and not self.instance.file._committed:
+            try:
+                self.instance.store_upload()
+            except ValidationError as error:
+                self.add_error("file", error)
+
+
 @admin.register(Image)
 class ImageAdmin(TranslationTabsAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    form = ImageForm
 
     list_display = ("thumbnail", "__str__", "decorative", "width", "height", "format", "created_at")
     list_display_links = ("thumbnail", "__str__")

@@ -1,9 +1,11 @@
-"""Content the clinic publishes for patients: topics, articles, procedure notes and FAQs, with who reviewed them."""
+"""Content the clinic publishes for patients: topics, articles, procedure notes and FAQs, with who reviewed them.
+
+Every text field of every model here is cleaned on save by education.text.clean_text (connected in apps.py).
+"""
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -681,27 +683,28 @@ class Image(models.Model):
         return label % {"number": self.pk}
 
     def save(self, *args, **kwargs):
-        replaced = []
         if self.file and not self.file._committed:
-            pixels, self.format = images.decode(self.file.file)
-            self.width, self.height = pixels.size
-            if self.pk:
-                previous = type(self).objects.filter(pk=self.pk).first()
-                replaced = previous.stored_names() if previous else []
-            self.file.save("original", ContentFile(images.encode(pixels, self.format)), save=False)
-            written = [self.file.name]
-            try:
-                self.renditions = images.write_renditions(pixels, self.file.name, self.file.storage)
-                written = self.stored_names()
-                super().save(*args, **kwargs)
-            except BaseException:
-                # Leave nothing behind from an upload whose row was not saved.
-                for name in written:
-                    self.file.storage.delete(name)
-                raise
-        else:
+            self.store_upload()
+        written, replaced = getattr(self, "_unsaved_upload", None) or ([], [])
+        try:
             super().save(*args, **kwargs)
+        except BaseException:
+            # Leave nothing behind from an upload whose row was not saved.
+            images.delete_quietly(self.file.storage, written)
+            raise
+        self._unsaved_upload = None
         images.delete_files_after_commit(replaced, self.file.storage)
+
+    def store_upload(self):
+        """Decode the newly chosen file, then store it cleaned with its renditions. The admin form calls this while
+        it validates, so a full disk or a failing media store is a form error (ValidationError) with nothing left
+        in storage; save() calls it for uploads made in code."""
+        pixels, self.format = images.decode(self.file.file)
+        self.width, self.height = pixels.size
+        previous = type(self).objects.filter(pk=self.pk).first() if self.pk else None
+        name, self.renditions = images.store(self.file.storage, pixels, self.format)
+        self.file = name
+        self._unsaved_upload = (self.stored_names(), previous.stored_names() if previous else [])
 
     def delete(self, *args, **kwargs):
         storage, names = self.file.storage, self.stored_names()
