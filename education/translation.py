@@ -4,6 +4,8 @@ from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote,
 
 # Empty slugs are stored as NULL so that the per-language unique constraint allows many untranslated items.
 SLUG_EMPTY = {"slug": None}
+# Per language: who approved the live text, when, and the approval itself (see Publishable).
+REVIEW = ("reviewed_by", "last_reviewed", "approval")
 
 
 @register(Clinician)
@@ -19,24 +21,24 @@ class TopicTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", "body", "text_changed")
+    fields = ("title", "slug", "summary", "body", "text_changed", *REVIEW)
     empty_values = SLUG_EMPTY
 
 
 @register(ProcedureNote)
 class ProcedureNoteTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", *ProcedureNote.KEY_FACTS, *ProcedureNote.SECTIONS, "text_changed")
+    fields = ("title", "slug", "summary", *ProcedureNote.KEY_FACTS, *ProcedureNote.SECTIONS, "text_changed", *REVIEW)
     empty_values = SLUG_EMPTY
 
 
 @register(FAQ)
 class FAQTranslationOptions(TranslationOptions):
-    fields = ("question", "answer", "text_changed")
+    fields = ("question", "answer", "text_changed", *REVIEW)
 
 
 @register(Page)
 class PageTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", "body", "text_changed")
+    fields = ("title", "slug", "summary", "body", "text_changed", *REVIEW)
     empty_values = SLUG_EMPTY
 
 
