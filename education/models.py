@@ -525,14 +525,22 @@ class Publishable(Versioned):
         return settings.MODELTRANSLATION_DEFAULT_LANGUAGE if language in self.missing_languages() else language
 
     @property
-    def trust(self):
-        """Who approved the text shown in the active language, when, and when it last changed: the trust lines."""
+    def review(self):
+        """Who approved the text shown in the active language, and on which day (lists show this much)."""
         language = self.live_language()
-        due = self.next_review_due
         return {
             "clinician": getattr(self, f"reviewed_by_{language}", None),
-            "reviewed": getattr(self, f"last_reviewed_{language}", None),
-            "updated": getattr(self, f"text_changed_{language}", None),
+            "date": getattr(self, f"last_reviewed_{language}", None),
+        }
+
+    @property
+    def trust(self):
+        """The trust lines of a page: its review, when its text last changed, and when the next review is due."""
+        due = self.next_review_due
+        updated = getattr(self, f"text_changed_{self.live_language()}", None)
+        return {
+            **self.review,
+            "updated": timezone.localdate(updated) if updated else None,
             "next_review_due": due,
             "overdue": due is not None and due < timezone.localdate(),
         }

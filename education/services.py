@@ -70,9 +70,10 @@ def _set_links(item, links):
 
 
 @transaction.atomic
-def save_changes(*, item, user, values):
+def save_changes(*, item, user, values, other=None):
     """Store an edit. A live item keeps its live text: the edit becomes (or updates) its draft; otherwise the row
-    takes the edit. Returns the languages whose approval the edit voided."""
+    takes the edit. `other` holds fields outside the approved text (publishing times, order), written to the row.
+    Returns the languages whose approval the edit voided."""
     if not can_edit(user, item):
         raise PermissionDenied
     current = _lock(item)
@@ -81,9 +82,11 @@ def save_changes(*, item, user, values):
         live = current.live_values()
         working = current.working_values() | values
         current.draft = {name: value for name, value in working.items() if live.get(name) != value}
-        _save(current, user, ["draft"])
+        for name, value in (other or {}).items():
+            setattr(current, name, value)
+        _save(current, user, ["draft", *(other or {})])
     else:
-        links = apply_values(current, values)
+        links = apply_values(current, values | (other or {}))
         current.updated_by = user
         current.save()
         _set_links(current, links)

@@ -73,7 +73,7 @@ def published_procedures():
 
 
 def published_faqs():
-    return FAQ.objects.published().listed().select_related("topic")
+    return FAQ.objects.published().listed().select_related("topic", *(f"reviewed_by_{code}" for code, _ in settings.LANGUAGES))
 
 
 @require_safe
@@ -123,7 +123,8 @@ def topic_detail(request, slug):
 def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user)
-        .select_related("reviewed_by__photo", "image")
+        .with_review()
+        .select_related("image")
         .defer("quality", "claims_acknowledged")
         .by_slug(slug)
         .prefetch_related(
@@ -154,7 +155,8 @@ def _filled(procedure, names):
 def procedure_detail(request, slug):
     procedure = get_object_or_404(
         ProcedureNote.objects.visible_to(request.user)
-        .select_related("reviewed_by__photo", "image")
+        .with_review()
+        .select_related("image")
         .defer("quality", "claims_acknowledged")
         .by_slug(slug)
         .prefetch_related("topics", "sources", Prefetch("faqs", queryset=published_faqs()))
@@ -193,14 +195,14 @@ def faq_list(request):
 
 @require_safe
 def faq_detail(request, pk):
-    faq = get_object_or_404(FAQ.objects.visible_to(request.user).select_related("topic", "reviewed_by"), pk=pk)
+    faq = get_object_or_404(FAQ.objects.visible_to(request.user).with_review().select_related("topic"), pk=pk)
     context = {"faq": faq, "language_links": language_links(request, faq)}
     return render_item(request, "education/faq_detail.html", context, faq)
 
 
 @require_safe
 def page_detail(request, slug):
-    page = get_object_or_404(Page.objects.visible_to(request.user).select_related("reviewed_by__photo").by_slug(slug))
+    page = get_object_or_404(Page.objects.visible_to(request.user).with_review().by_slug(slug))
     context = {"page": page, "language_links": language_links(request, page)}
     return render_item(request, "education/page_detail.html", context, page)
 
