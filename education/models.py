@@ -534,10 +534,15 @@ class Publishable(Versioned):
         }
 
     @property
+    def last_updated(self):
+        """When the text patients read in the active language last changed (a saved draft changes nothing here)."""
+        return getattr(self, f"text_changed_{self.live_language()}", None) or self.publish_at
+
+    @property
     def trust(self):
         """The trust lines of a page: its review, when its text last changed, and when the next review is due."""
         due = self.next_review_due
-        updated = getattr(self, f"text_changed_{self.live_language()}", None)
+        updated = self.last_updated
         return {
             **self.review,
             "updated": timezone.localdate(updated) if updated else None,

@@ -1,0 +1,320 @@
+"""Clinical sign-off bound to the exact text, per language: drafts of live items, approvals, publishing, e-mails,
+history, expiry and the database's own guard (issue 14)."""
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from education import services
+from education.models import Approval, Article, Status, Step, WorkflowEvent
+
+from .factories import make_article, make_clinician, make_procedure, make_staff
+from .utils import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return make_staff("ed", "Editors")
+
+
+@pytest.fixture
+def reviewer():
+    user = make_staff("rev", "Clinical reviewers")
+    make_clinician(name="Dr Reviewer", user=user)
+    return user
+
+
+def change_url(item):
+    return reverse(f"admin:education_{item._meta.model_name}_change", args=[item.pk])
+
+
+def signoff_url(item):
+    return reverse(f"admin:education_{item._meta.model_name}_signoff", args=[item.pk])
+
+
+def edit(client, item, **changes):
+    url = change_url(item)
+    response = client.post(url, form_data(client.get(url).text) | changes)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    item.refresh_from_db()
+
+
+def approve(client, item, language, **extra):
+    page = client.get(signoff_url(item)).text
+    return client.post(signoff_url(item), form_data(page, form_id=f"approve-{language}") | extra, follow=True)
+
+
+def publish(client, item):
+    response = client.post(signoff_url(item), {"step": "publish"}, follow=True)
+    item.refresh_from_db()
+    return response
+
+
+def patient_page(client, item, language):
+    from django.test import Client
+
+    with translation.override(language):
+        url = item.get_absolute_url()
+    return Client().get(url)
+
+
+def test_edit_after_approval_voids_that_language_and_blocks_publishing(client, reviewer, editor):
+    article = make_article(status=Status.REVIEW, body_en="Take the tablets for the whole week.")
+    client.force_login(reviewer)
+    approve(client, article, "en")
+    approve(client, article, "it")
+    assert set(article.approved_languages()) == {"en", "it"}
+
+    client.force_login(editor)
+    edit(client, article, body_en="Stop your antibiotics whenever you like.")
+    assert set(article.approved_languages()) == {"it"}  # Italian text and shared fields untouched
+    html = client.get(change_url(article)).text
+    assert "English: approval void, the text changed after version 1 was approved" in html
+
+    client.force_login(reviewer)
+    response = publish(client, article)
+    assert "The English text has no approval of its current version" in response.text
+    assert article.status == Status.REVIEW
+    assert patient_page(client, article, "en").status_code == 404
+
+
+def test_shared_field_change_voids_every_language(client, reviewer):
+    from .factories import make_topic
+
+    article = make_article(status=Status.REVIEW)
+    services.approve(item=article, user=reviewer, language="en", seen=article.digest("en"))
+    services.approve(item=article, user=reviewer, language="it", seen=article.digest("it"))
+    services.save_changes(item=article, user=reviewer, values={"topics": [make_topic().pk]})
+    assert article.approved_languages() == {}
+
+
+def test_editor_edit_of_a_live_item_leaves_the_live_page_byte_for_byte(client, reviewer, editor):
+    article = make_article(body_en="About a month.", body_it="Circa un mese.")
+    before = {code: patient_page(client, article, code).content for code in ("en", "it")}
+
+    client.force_login(editor)
+    edit(client, article, body_en="Two weeks.", body_it="Due settimane.")
+    assert article.body_en == "About a month." and article.draft == {"body_en": "Two weeks.", "body_it": "Due settimane."}
+    for code in ("en", "it"):
+        assert patient_page(client, article, code).content == before[code]
+
+    client.force_login(reviewer)
+    approve(client, article, "en")
+    for code in ("en", "it"):
+        assert patient_page(client, article, code).content == before[code]  # approved, not yet published
+    publish(client, article)
+    assert "Two weeks." in patient_page(client, article, "en").text
+    italian = patient_page(client, article, "it").text
+    assert "Circa un mese." in italian and "Due settimane." not in italian
+    assert article.draft == {"body_it": "Due settimane."}
+
+    approve(client, article, "it")
+    publish(client, article)
+    assert "Due settimane." in patient_page(client, article, "it").text
+    assert article.draft == {}
+
+
+def test_italian_not_approved_while_english_is_serves_the_english_fallback(client, reviewer):
+    article = make_article(status=Status.REVIEW, body_en="English words.", body_it="Parole non approvate.")
+    client.force_login(reviewer)
+    approve(client, article, "en")
+    publish(client, article)
+    assert article.status == Status.PUBLISHED and article.approval_it is None
+    assert article.body_it == "" and article.draft["body_it"] == "Parole non approvate."
+    italian = patient_page(client, article, "it")
+    assert italian.status_code == 200
+    assert "Parole non approvate." not in italian.text and "English words." in italian.text
+    assert "non è ancora disponibile in italiano" in italian.text or "in inglese" in italian.text
+    # The review line names the clinician who approved the text that is shown: the English one.
+    assert "Dr Reviewer" in italian.text
+
+
+def test_procedure_italian_needs_its_safety_sections(client, reviewer):
+    procedure = make_procedure(status=Status.REVIEW, who_it_is_for_en="Adults with oily skin.", who_it_is_for_it="")
+    with pytest.raises(Exception, match="incomplete"):
+        services.approve(item=procedure, user=reviewer, language="it", seen=procedure.digest("it"))
+    services.approve(item=procedure, user=reviewer, language="en", seen=procedure.digest("en"))
+    assert set(procedure.approved_languages()) == {"en"}
+
+
+def test_the_signer_is_the_linked_clinician_today_whatever_is_posted(client, reviewer, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
+    other = make_clinician(name="Dr Somebody Else")
+    article = make_article(status=Status.REVIEW)
+    client.force_login(reviewer)
+    approve(client, article, "en", clinician=other.pk, approved_on="2020-01-01", user=1)
+    approval = Approval.objects.get()
+    assert approval.clinician.name == "Dr Reviewer" and approval.clinician != other
+    assert approval.approved_on == datetime.date(2026, 11, 1) and approval.user == reviewer
+
+
+def test_approving_text_that_changed_after_it_was_shown_is_refused(client, reviewer, editor):
+    article = make_article(status=Status.REVIEW)
+    client.force_login(reviewer)
+    page = client.get(signoff_url(article)).text
+    services.save_changes(item=article, user=editor, values={"body_en": "Changed meanwhile."})
+    response = client.post(signoff_url(article), form_data(page, form_id="approve-en"), follow=True)
+    assert "The text changed after you opened it" in response.text
+    assert not Approval.objects.exists()
+
+
+def test_there_is_no_bulk_approval(client, reviewer):
+    article = make_article(status=Status.REVIEW)
+    client.force_login(reviewer)
+    changelist = reverse("admin:education_article_changelist")
+    html = client.get(changelist).text
+    assert 'value="mark_reviewed"' not in html and 'value="approve' not in html
+    for action in ("mark_reviewed", "approve"):
+        client.post(changelist, {"action": action, "_selected_action": [article.pk]})
+    # The approve step itself needs the fingerprint of one language's text, as shown on the item's page.
+    client.post(signoff_url(article), {"step": "approve", "language": "en"})
+    assert not Approval.objects.exists()
+
+
+def test_editor_cannot_approve_or_publish_by_post(client, editor):
+    article = make_article(status=Status.REVIEW)
+    client.force_login(editor)
+    html = client.get(signoff_url(article)).text
+    assert 'id="approve-en"' not in html and 'value="publish"' not in html
+    response = client.post(
+        signoff_url(article), {"step": "approve", "language": "en", "seen": article.digest("en")}, follow=True
+    )
+    assert "Your role may not take this step." in response.text
+    client.post(signoff_url(article), {"step": "publish"})
+    article.refresh_from_db()
+    assert article.status == Status.REVIEW and not Approval.objects.exists()
+
+
+def test_bulk_publish_publishes_only_approved_items(client, reviewer):
+    approved, unapproved = make_article(status=Status.REVIEW), make_article(status=Status.REVIEW)
+    services.approve(item=approved, user=reviewer, language="en", seen=approved.digest("en"))
+    client.force_login(reviewer)
+    client.post(
+        reverse("admin:education_article_changelist"),
+        {"action": "publish", "_selected_action": [approved.pk, unapproved.pk]},
+    )
+    approved.refresh_from_db()
+    unapproved.refresh_from_db()
+    assert approved.status == Status.PUBLISHED and unapproved.status == Status.REVIEW
+
+
+def test_submit_and_return_send_emails_with_absolute_links_and_the_comment_shows(client, reviewer, editor):
+    article = make_article(status=Status.DRAFT)
+    client.force_login(editor)
+    edit(client, article, title_en="A new title")
+    client.post(signoff_url(article), {"step": "submit"})
+    article.refresh_from_db()
+    assert article.status == Status.REVIEW
+    assert [m.to for m in mail.outbox] == [["rev@clinic.invalid"]]
+    assert f"http://testserver{signoff_url(article)}" in mail.outbox[0].body
+
+    client.force_login(reviewer)
+    response = client.post(signoff_url(article), {"step": "return", "comment": ""}, follow=True)
+    assert "Write what should change" in response.text
+    client.post(signoff_url(article), {"step": "return", "comment": "Say how long the redness lasts."})
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+    assert mail.outbox[1].to == ["ed@clinic.invalid"]
+    assert "Say how long the redness lasts." in mail.outbox[1].body
+    assert f"http://testserver{signoff_url(article)}" in mail.outbox[1].body
+
+    client.force_login(editor)
+    assert "Say how long the redness lasts." in client.get(change_url(article)).text
+
+
+def test_every_step_is_in_the_history_with_who_language_and_version(client, reviewer, editor):
+    article = make_article(status=Status.DRAFT)
+    client.force_login(editor)
+    edit(client, article, body_en="Version one.")
+    client.post(signoff_url(article), {"step": "submit"})
+    client.force_login(reviewer)
+    approve(client, article, "en")
+    approve(client, article, "it")
+    publish(client, article)
+    client.force_login(editor)
+    edit(client, article, body_en="Version two.")
+    client.force_login(reviewer)
+    approve(client, article, "en")
+    publish(client, article)
+    client.post(signoff_url(article), {"step": "unpublish"})
+
+    steps = [
+        (e.step, e.user.username, e.language, e.number)
+        for e in WorkflowEvent.objects.filter(object_id=article.pk).order_by("at", "pk")
+    ]
+    assert steps == [
+        (Step.EDITED, "ed", "", None),
+        (Step.SUBMITTED, "ed", "", None),
+        (Step.APPROVED, "rev", "en", 1),
+        (Step.APPROVED, "rev", "it", 1),
+        (Step.PUBLISHED, "rev", "en,it", None),
+        (Step.EDITED, "ed", "en", None),
+        (Step.APPROVED, "rev", "en", 2),
+        (Step.PUBLISHED, "rev", "en,it", None),
+        (Step.UNPUBLISHED, "rev", "", None),
+    ]
+    page = client.get(signoff_url(article) + "?from_en=1&to_en=2").text
+    assert "<del>one.</del><ins>two.</ins>" in page
+    assert "Approved" in page and "Returned with a comment" not in page
+
+
+def test_publish_time_is_the_moment_of_publishing_unless_later(client, reviewer, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
+    started = make_article(status=Status.DRAFT, publish_at=datetime.datetime(2026, 9, 1, tzinfo=datetime.UTC))
+    later = datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC)
+    scheduled = make_article(status=Status.DRAFT, publish_at=later)
+    for item in (started, scheduled):
+        services.approve(item=item, user=reviewer, language="en", seen=item.digest("en"))
+        services.publish(item=item, user=reviewer)
+    assert started.publish_at == timezone.now()
+    assert scheduled.publish_at == later
+
+
+def test_expiry_ends_the_page_and_its_cached_copy_at_the_boundary(client, time_machine):
+    moment = datetime.datetime(2026, 6, 1, 8, 0, tzinfo=datetime.UTC)
+    time_machine.move_to(moment - datetime.timedelta(hours=1), tick=False)
+    article = make_article(expire_at=moment)
+    url = article.get_absolute_url()
+    time_machine.move_to(moment - datetime.timedelta(microseconds=1), tick=False)
+    assert client.get(url).status_code == 200
+    assert article.title_en in client.get("/en/").text  # both now in the page cache
+    time_machine.move_to(moment, tick=False)
+    assert client.get(url).status_code == 404
+    assert article.title_en not in client.get("/en/").text
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_a_published_row_without_an_approval_is_refused_by_the_database():
+    article = make_article(status=Status.DRAFT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(status=Status.PUBLISHED)
+
+
+def test_patient_page_shows_review_last_updated_and_overdue(client, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 1, 9, 0, tzinfo=datetime.UTC), tick=False)
+    article = make_article(last_reviewed=datetime.date(2026, 11, 1))
+    english = patient_page(client, article, "en").text
+    assert "Medically reviewed by Test dermatologist, Dermatologist, on Nov. 1, 2026." in english
+    assert "Last updated Nov. 1, 2026." in english and "Next review due Nov. 1, 2027." in english
+    italian = patient_page(client, article, "it").text
+    assert "il 1° novembre 2026" in italian and "medico" in italian
+    time_machine.move_to(datetime.datetime(2027, 11, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
+    from django.core.cache import cache
+
+    cache.clear()
+    english = patient_page(client, article, "en").text
+    assert "This page is due for its medical review." in english and "Next review due" not in english
+
+
+def test_demo_clinician_cannot_sign_on_a_live_portal(settings, reviewer):
+    reviewer.clinician.demo = True
+    reviewer.clinician.save()
+    article = make_article(status=Status.REVIEW)
+    settings.DEBUG = False
+    with pytest.raises(Exception, match="demo clinician"):
+        services.approve(item=article, user=reviewer, language="en", seen=article.digest("en"))
