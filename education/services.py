@@ -201,6 +201,28 @@ def approve(*, item, user, language, seen):
 
 
 @transaction.atomic
+def record_existing_review(*, item, clinician, day, languages=None):
+    """Sign and publish an item's current text as reviewed by `clinician` on `day`, in each complete language (or
+    those of `languages`): for content reviewed outside the portal, such as the demo content. Not a user's step."""
+    values = item.working_values()
+    for code, _name in settings.LANGUAGES:
+        if code in item.incomplete_languages(values) or (languages and code not in languages):
+            continue
+        number = (item.approvals().filter(language=code).aggregate(n=Max("number"))["n"] or 0) + 1
+        approval = Approval.objects.create(
+            kind=item._meta.model_name, object_id=item.pk, language=code, number=number,
+            digest=item.digest(code, values), values=item.approval_values(code, values), clinician=clinician,
+            approved_on=day,
+        )
+        setattr(item, f"approval_{code}", approval)
+        setattr(item, f"reviewed_by_{code}", clinician)
+        setattr(item, f"last_reviewed_{code}", day)
+    item.status = Status.PUBLISHED
+    item.save()
+    return item
+
+
+@transaction.atomic
 def publish(*, item, user):
     """Put the approved text live: each language whose working text is approved goes live; a language whose text
     is not approved keeps its approved live text, or, with none, is left empty so patients read the English."""

@@ -3,12 +3,12 @@ import datetime
 import io
 import itertools
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from education.models import FAQ, Approval, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Topic
+from education import services
+from education.models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Topic
 
 _numbers = itertools.count(1)
 
@@ -58,22 +58,7 @@ def _create(model, fields, links=None):
 
 def sign_live(item, clinician, day=datetime.date(2026, 1, 10), languages=None):
     """Record approvals of the item's current text in each complete language (or `languages`) and publish it."""
-    values = item.working_values()
-    for code, _name in settings.LANGUAGES:
-        if code in item.incomplete_languages(values) or (languages and code not in languages):
-            continue
-        number = item.approvals().filter(language=code).count() + 1
-        approval = Approval.objects.create(
-            kind=item._meta.model_name, object_id=item.pk, language=code, number=number,
-            digest=item.digest(code, values), values=item.approval_values(code, values), clinician=clinician,
-            approved_on=day,
-        )
-        setattr(item, f"approval_{code}", approval)
-        setattr(item, f"reviewed_by_{code}", clinician)
-        setattr(item, f"last_reviewed_{code}", day)
-    item.status = Status.PUBLISHED
-    item.save()
-    return item
+    return services.record_existing_review(item=item, clinician=clinician, day=day, languages=languages)
 
 
 def make_article(topics=(), **overrides):
