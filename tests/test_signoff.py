@@ -318,3 +318,35 @@ def test_demo_clinician_cannot_sign_on_a_live_portal(settings, reviewer):
     settings.DEBUG = False
     with pytest.raises(Exception, match="demo clinician"):
         services.approve(item=article, user=reviewer, language="en", seen=article.digest("en"))
+
+
+def test_export_and_import_carry_drafts_approvals_and_comments(tmp_path, reviewer, editor):
+    from django.core.management import call_command
+
+    from .test_backup import empty_the_database
+
+    def snapshot():
+        return (
+            list(Article.objects.values("pk", "draft", "body_en", "approval_en", "reviewed_by_en", "last_reviewed_en")),
+            list(Approval.objects.values("kind", "object_id", "language", "number", "digest", "values",
+                                         "clinician__name", "user__username", "approved_on")),
+            list(WorkflowEvent.objects.values("step", "language", "number", "version", "user__username", "comment")),
+        )
+
+    article = make_article(body_en="Live text.")
+    services.save_changes(item=article, user=editor, values={"body_en": "Pending text."})
+    services.approve(item=article, user=reviewer, language="en", seen=article.digest("en"))
+    services.return_with_comment(item=article, user=reviewer, comment="Check the dose.")
+    before = snapshot()
+    assert before[1] and before[2]
+    call_command("export_content", str(tmp_path / "backup"), "--with-users", verbosity=0)
+    empty_the_database()
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.all().delete()
+    call_command("import_content", str(tmp_path / "backup"), verbosity=0)
+    assert snapshot() == before
+    restored = Article.objects.get(pk=article.pk)
+    assert restored.draft == {"body_en": "Pending text."} and restored.body_en == "Live text."
+    assert set(restored.approved_languages()) == {"en", "it"}  # English: the pending text; Italian: unchanged
+    assert WorkflowEvent.objects.get(step=Step.RETURNED).comment == "Check the dose."
