@@ -23,7 +23,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
 from . import services
-from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Step, Topic
+from .models import FAQ, Approval, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Step, Topic
 from .text import render_markdown
 
 class TranslationTabsAdmin(TabbedTranslationAdmin):
@@ -236,6 +236,7 @@ class PublishableAdmin(VersionedAdmin, TranslationTabsAdmin):
                 item=stored, user=request.user, values=form.content_values(),
                 other={name: form.cleaned_data[name] for name in REVIEW_FIELDS + ("order",)
                        if name in form.cleaned_data},
+                acknowledge=bool(form.cleaned_data.get("acknowledge_claims")),
             )
             obj.refresh_from_db()
             self.message_user(
@@ -602,6 +603,41 @@ class PageAdmin(PublishableAdmin):
         (None, {"fields": ("title", "slug", "summary", "body")}),
         (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
     )
+
+
+class ApprovalCorrectionForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required. Kept in the item's history with the old and new values."),
+    )
+
+    class Meta:
+        model = Approval
+        fields = ("clinician", "approved_on")
+
+
+@admin.register(Approval)
+class ApprovalAdmin(admin.ModelAdmin):
+    """Approvals are made on an item's sign-off page; here an administrator may only correct one, with a reason."""
+
+    form = ApprovalCorrectionForm
+    list_display = ("kind", "object_id", "language", "number", "clinician", "approved_on", "user")
+    list_filter = ("language", "kind")
+    list_select_related = ("clinician", "user")
+    readonly_fields = ("kind", "object_id", "language", "number", "digest", "user", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.correct_approval(
+            approval=Approval.objects.get(pk=obj.pk), user=request.user, clinician=form.cleaned_data["clinician"],
+            day=form.cleaned_data["approved_on"], reason=form.cleaned_data["reason"],
+        )
 
 
 @admin.register(Topic)

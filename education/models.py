@@ -472,12 +472,22 @@ class Publishable(Versioned):
             )
         return problems
 
+    def working_copy(self):
+        """An unsaved copy of the item holding its working text (the pending changes applied), for checks."""
+        import copy
+
+        working = copy.copy(self)
+        for name, value in self.draft.items():
+            if not self._meta.get_field(name).is_relation:
+                setattr(working, name, value)
+        return working
+
     def open_claims(self):
-        """Risky phrases in the current text that no reviewer has acknowledged."""
+        """Risky phrases in the working text (what the next publish shows) that no reviewer has acknowledged."""
         acknowledged = {(c["language"], c["phrase"], c["sentence"]) for c in self.claims_acknowledged}
         return [
             claim
-            for report in quality_report(self).values()
+            for report in quality_report(self.working_copy()).values()
             for claim in report["claims"]
             if (claim["language"], claim["phrase"], claim["sentence"]) not in acknowledged
         ]

@@ -3,6 +3,7 @@
 Every step checks the user's role itself, so the rules hold for a crafted POST as well as for the buttons, and
 writes a WorkflowEvent (who, when, language, version). Admin views and actions only call these functions.
 """
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -13,7 +14,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Approval, Status, Step, WorkflowEvent
+from .models import Approval, Status, Step, WorkflowEvent, quality_report
 
 
 def can_publish(user, model):
@@ -70,7 +71,7 @@ def _set_links(item, links):
 
 
 @transaction.atomic
-def save_changes(*, item, user, values, other=None):
+def save_changes(*, item, user, values, other=None, acknowledge=False):
     """Store an edit. A live item keeps its live text: the edit becomes (or updates) its draft; otherwise the row
     takes the edit. `other` holds fields outside the approved text (publishing times, order), written to the row.
     Returns the languages whose approval the edit voided."""
@@ -84,8 +85,12 @@ def save_changes(*, item, user, values, other=None):
         current.draft = {name: value for name, value in working.items() if live.get(name) != value}
         for name, value in (other or {}).items():
             setattr(current, name, value)
+        if acknowledge:  # a reviewer's word on the phrases flagged in the pending text
+            current.claims_acknowledged = [c for r in quality_report(current.working_copy()).values() for c in r["claims"]]
+            current.claims_acknowledged_at, current.claims_acknowledged_by = timezone.now(), user
         _save(current, user, ["draft", *(other or {})])
     else:
+        current.acknowledging_claims = acknowledge
         links = apply_values(current, values | (other or {}))
         current.updated_by = user
         current.save()
@@ -198,6 +203,27 @@ def approve(*, item, user, language, seen):
     )
     record(current, Step.APPROVED, user, language=language, number=number)
     return approval
+
+
+@transaction.atomic
+def correct_approval(*, approval, user, clinician, day, reason):
+    """An administrator's correction of who signed an approval or when, with the reason kept in the history."""
+    if not user.has_perm("education.change_approval"):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the correction: it is kept in the history."))
+    before = f"{approval.clinician}, {approval.approved_on}"
+    approval.clinician, approval.approved_on = clinician, day
+    approval.save(update_fields=["clinician", "approved_on"])
+    model = apps.get_model("education", approval.kind)
+    code = approval.language
+    model._base_manager.filter(**{f"approval_{code}": approval}).update(
+        **{f"reviewed_by_{code}": clinician, f"last_reviewed_{code}": day}
+    )
+    item = model._base_manager.get(pk=approval.object_id)
+    record(item, Step.CORRECTED, user, language=code, number=approval.number,
+           comment=f"{reason}\n({before} → {clinician}, {day})")
 
 
 @transaction.atomic

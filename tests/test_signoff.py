@@ -350,3 +350,34 @@ def test_export_and_import_carry_drafts_approvals_and_comments(tmp_path, reviewe
     assert restored.draft == {"body_en": "Pending text."} and restored.body_en == "Live text."
     assert set(restored.approved_languages()) == {"en", "it"}  # English: the pending text; Italian: unchanged
     assert WorkflowEvent.objects.get(step=Step.RETURNED).comment == "Check the dose."
+
+
+def test_a_risky_phrase_in_pending_changes_blocks_publishing_until_acknowledged(client, reviewer, editor):
+    article = make_article()
+    services.save_changes(item=article, user=editor, values={"body_en": "This treatment is guaranteed to work."})
+    services.approve(item=article, user=reviewer, language="en", seen=article.digest("en"))
+    with pytest.raises(Exception, match="risky phrases"):
+        services.publish(item=article, user=reviewer)
+    assert article.body_en != "This treatment is guaranteed to work."
+    services.save_changes(item=article, user=reviewer, values={}, acknowledge=True)
+    services.publish(item=article, user=reviewer)
+    assert article.body_en == "This treatment is guaranteed to work."
+
+
+def test_only_an_administrator_corrects_an_approval_and_only_with_a_reason(client, reviewer):
+    article = make_article()
+    approval = article.approval_en
+    url = reverse("admin:education_approval_change", args=[approval.pk])
+    client.force_login(reviewer)
+    assert client.post(url, {"clinician": approval.clinician.pk, "approved_on": "2020-01-01"}).status_code == 403
+    administrator = make_staff("boss", "Administrators")
+    client.force_login(administrator)
+    right = make_clinician(name="Dr Right")
+    response = client.post(url, {"clinician": right.pk, "approved_on": "2026-01-11", "reason": ""})
+    assert response.status_code == 200 and Approval.objects.get(pk=approval.pk).clinician == approval.clinician
+    response = client.post(url, {"clinician": right.pk, "approved_on": "2026-01-11", "reason": "Signed on paper."})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.reviewed_by_en == right and article.last_reviewed_en == datetime.date(2026, 1, 11)
+    event = WorkflowEvent.objects.get(step=Step.CORRECTED)
+    assert event.user == administrator and "Signed on paper." in event.comment and event.language == "en"
