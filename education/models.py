@@ -472,14 +472,18 @@ class Publishable(Versioned):
             )
         return problems
 
+    def show_pending_changes(self):
+        """Put the pending text into this (unsaved) instance, for a staff preview; links are not previewed."""
+        for name, value in self.draft.items():
+            if not self._meta.get_field(name).is_relation:
+                setattr(self, name, value)
+
     def working_copy(self):
         """An unsaved copy of the item holding its working text (the pending changes applied), for checks."""
         import copy
 
         working = copy.copy(self)
-        for name, value in self.draft.items():
-            if not self._meta.get_field(name).is_relation:
-                setattr(working, name, value)
+        working.show_pending_changes()
         return working
 
     def open_claims(self):

@@ -40,9 +40,15 @@ def language_links(request, obj=None):
 def render_item(request, template, context, item):
     """Render a detail page; an item patients cannot see yet is a staff preview: bannered and never cached."""
     preview = not item.is_public
+    pending = bool(item.draft) and item.is_public and request.user.is_staff
+    if pending:  # staff read a live item's pending changes; patients get the live text (and the cached page)
+        item.show_pending_changes()
+        preview = True
     newer = item.newer_language(translation.get_language())
     newer_link = next((link for link in context["language_links"] if link["code"] == newer), None)
-    response = render(request, template, {**context, "preview": preview, "newer_link": newer_link})
+    response = render(
+        request, template, {**context, "preview": preview, "pending": pending, "newer_link": newer_link}
+    )
     if preview:
         patch_cache_control(response, private=True, no_store=True)
     return response
@@ -73,7 +79,8 @@ def published_procedures():
 
 
 def published_faqs():
-    return FAQ.objects.published().listed().select_related("topic", *(f"reviewed_by_{code}" for code, _ in settings.LANGUAGES))
+    reviewers = (f"reviewed_by_{code}" for code, _name in settings.LANGUAGES)
+    return FAQ.objects.published().listed().select_related("topic", *reviewers)
 
 
 @require_safe

@@ -381,3 +381,14 @@ def test_only_an_administrator_corrects_an_approval_and_only_with_a_reason(clien
     assert article.reviewed_by_en == right and article.last_reviewed_en == datetime.date(2026, 1, 11)
     event = WorkflowEvent.objects.get(step=Step.CORRECTED)
     assert event.user == administrator and "Signed on paper." in event.comment and event.language == "en"
+
+
+def test_staff_preview_shows_the_pending_text_and_patients_the_live_one(client, editor):
+    article = make_article(body_en="Live words.")
+    services.save_changes(item=article, user=editor, values={"body_en": "Pending words."})
+    client.force_login(editor)
+    staff_view = client.get(article.get_absolute_url())
+    assert "Pending words." in staff_view.text and "Preview of pending changes." in staff_view.text
+    assert "no-store" in staff_view["Cache-Control"]
+    patient = patient_page(client, article, "en").text
+    assert "Live words." in patient and "Pending words." not in patient
