@@ -12,29 +12,10 @@ from education import services
 from education.models import Approval, Article, Status, Step, WorkflowEvent
 
 from .factories import make_article, make_clinician, make_procedure, make_staff
+from .test_workflow import change_url, editor, reviewer, signoff_url  # noqa: F401  (fixtures shared with it)
 from .utils import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor():
-    return make_staff("ed", "Editors")
-
-
-@pytest.fixture
-def reviewer():
-    user = make_staff("rev", "Clinical reviewers")
-    make_clinician(name="Dr Reviewer", user=user)
-    return user
-
-
-def change_url(item):
-    return reverse(f"admin:education_{item._meta.model_name}_change", args=[item.pk])
-
-
-def signoff_url(item):
-    return reverse(f"admin:education_{item._meta.model_name}_signoff", args=[item.pk])
 
 
 def edit(client, item, **changes):
