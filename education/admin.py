@@ -181,6 +181,11 @@ class PublishableForm(VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Browsers send textarea line breaks as CR LF: stored as LF, so an edit changes only what the editor changed
+        # (the approval fingerprint and the word-by-word differences depend on it).
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n")
         # Read by the model's publishing rule and recorded with the review when the item is saved.
         self.instance.acknowledging_claims = bool(cleaned.get("acknowledge_claims"))
         return cleaned
@@ -335,7 +340,7 @@ class PublishableAdmin(VersionedAdmin, TranslationTabsAdmin):
                 "since": since,
                 "until": until,
                 "approvals": mine,
-                "diff": _diffs(obj, since.values if since else {}, until.values if until else current),
+                "diff": _diffs(obj, since.values, until.values if until else current) if since else [],
             })
         context = {
             **self.admin_site.each_context(request),
@@ -528,7 +533,19 @@ def _diffs(item, old, new):
 
 
 def word_diff(before, after):
-    """HTML with removed words in <del> and added words in <ins>; every word escaped."""
+    """HTML of the paragraphs that changed, removed words in <del> and added words in <ins>, every word escaped;
+    unchanged paragraphs in between are shown as "…"."""
+    old, new = before.split("\n\n"), after.split("\n\n")
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(format_html("<p>{}</p>", "…") if (i1 or i2 < len(old)) else "")
+        else:
+            parts.append(format_html("<p>{}</p>", _words_diff("\n\n".join(old[i1:i2]), "\n\n".join(new[j1:j2]))))
+    return mark_safe("".join(parts))
+
+
+def _words_diff(before, after):
     old, new = re.split(r"(\s+)", before), re.split(r"(\s+)", after)
     parts = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():

@@ -388,8 +388,9 @@ class Publishable(Versioned):
     @classmethod
     def language_fields(cls, language):
         """The translated fields patients read in `language`: title, slug, summary, body, key facts..."""
-        return [f"{name}_{language}" for name in (*translated_text_fields(cls, localized=False), "slug")
-                if hasattr(cls, f"{name}_{language}")]
+        names = [f"{name}_{language}" for name in (*translated_text_fields(cls, localized=False), "slug")
+                 if hasattr(cls, f"{name}_{language}")]
+        return sorted(names, key=lambda name: cls._meta.get_field(name).creation_counter)  # the form's order
 
     def live_values(self):
         """The live text of every language and the shared fields, as stored in the row (links as sorted ids)."""

@@ -373,3 +373,25 @@ def test_staff_preview_shows_the_pending_text_and_patients_the_live_one(client, 
     assert "no-store" in staff_view["Cache-Control"]
     patient = patient_page(client, article, "en").text
     assert "Live words." in patient and "Pending words." not in patient
+
+
+def test_browser_line_breaks_do_not_count_as_a_change(client, editor):
+    article = make_article(body_en="One.\n\nTwo.")
+    client.force_login(editor)
+    url = change_url(article)
+    client.post(url, form_data(client.get(url).text) | {"body_en": "One.\r\n\r\nTwo.\r\n\r\nThree."})
+    article.refresh_from_db()
+    assert article.draft == {"body_en": "One.\n\nTwo.\n\nThree."}
+
+
+def test_differences_escape_the_text_and_show_only_changed_paragraphs(client, reviewer, editor):
+    article = make_article(body_en="First paragraph.\n\nSecond paragraph.\n\nThird paragraph.")
+    services.save_changes(
+        item=article, user=editor,
+        values={"body_en": "First paragraph.\n\nSecond <script>alert(1)</script> paragraph.\n\nThird paragraph."},
+    )
+    client.force_login(reviewer)
+    page = client.get(signoff_url(article)).text
+    diff = page[page.index('id="lang-en"'):page.index('id="lang-it"')]
+    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt; </ins>" in diff and "<script>alert" not in diff
+    assert "<p>…</p>" in diff and "First paragraph." not in diff.split("The text as patients will read it")[0]

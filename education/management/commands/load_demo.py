@@ -44,7 +44,6 @@ class Command(BaseCommand):
             )
         if force or not Clinic.objects.exists():
             self.load_content()
-            call_command("make_demo_images", verbosity=0)
             if verbosity:
                 self.stdout.write("Loaded the demo content.")
         elif verbosity:
@@ -88,6 +87,7 @@ class Command(BaseCommand):
             json.dump(records, drafts)
             drafts.flush()
             call_command("loaddata", drafts.name, verbosity=0)
+        call_command("make_demo_images", verbosity=0)  # before signing: an item's image is part of what is approved
         Clinician.objects.filter(pk__in={clinician for _m, _pk, clinician, _day in reviewed}).update(demo=True)
         for model in Publishable.__subclasses__():
             for item in model.objects.all():
