@@ -539,7 +539,7 @@ def word_diff(before, after):
     parts = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
-            parts.append(format_html("<p>{}</p>", "…") if (i1 or i2 < len(old)) else "")
+            parts.append(format_html("<p>{}</p>", "…"))
         else:
             parts.append(format_html("<p>{}</p>", _words_diff("\n\n".join(old[i1:i2]), "\n\n".join(new[j1:j2]))))
     return mark_safe("".join(parts))
