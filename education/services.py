@@ -271,10 +271,13 @@ def publish(*, item, user):
     for code in approved:
         new.update({name: working[name] for name in current.language_fields(code)})
     for code in dict(settings.LANGUAGES):
-        if code in approved:
-            approval = approved[code]
-        else:
-            approval = getattr(current, f"approval_{code}") if not first else None
+        approval = approved.get(code)
+        if approval is None or approval.digest != current.digest(code, new):
+            # Not approved as it would now be shown (its text, or the shared fields it was approved with, differ):
+            # the live text stays if its own approval still covers it, otherwise the language is left out.
+            approved.pop(code, None)
+            new.update({name: live[name] for name in current.language_fields(code)})
+            approval = None if first else getattr(current, f"approval_{code}")
             if approval is None or approval.digest != current.digest(code, new):
                 approval = None
                 new.update({name: "" for name in current.language_fields(code)})
@@ -286,6 +289,8 @@ def publish(*, item, user):
             setattr(current, f"text_changed_{code}", now)
     if getattr(current, f"approval_{default}") is None:
         raise ValidationError(_("The English text has no approval of its current version."))
+    if not approved:
+        raise ValidationError(_("No language has an approval of its current text: there is nothing to publish."))
 
     links = apply_values(current, {name: value for name, value in new.items() if live.get(name) != value})
     current.draft = {name: value for name, value in working.items() if new.get(name) != value}

@@ -36,6 +36,18 @@ def publish(client, item):
     return response
 
 
+def assert_live_text_is_approved(item):
+    """The invariant: each language in the row is exactly what its approval covers, or is empty (English shown)."""
+    item.refresh_from_db()
+    live = item.live_values()
+    for code in ("en", "it"):
+        approval = getattr(item, f"approval_{code}")
+        if approval is None:
+            assert not any(live[name] for name in item.language_fields(code)), code
+        else:
+            assert approval.digest == item.digest(code, live), code
+
+
 def patient_page(client, item, language):
     from django.test import Client
 
@@ -94,10 +106,12 @@ def test_editor_edit_of_a_live_item_leaves_the_live_page_byte_for_byte(client, r
     assert "Circa un mese." in italian and "Due settimane." not in italian
     assert article.draft == {"body_it": "Due settimane."}
 
+    assert_live_text_is_approved(article)
     approve(client, article, "it")
     publish(client, article)
     assert "Due settimane." in patient_page(client, article, "it").text
     assert article.draft == {}
+    assert_live_text_is_approved(article)
 
 
 def test_italian_not_approved_while_english_is_serves_the_english_fallback(client, reviewer):
@@ -113,6 +127,7 @@ def test_italian_not_approved_while_english_is_serves_the_english_fallback(clien
     assert "non è ancora disponibile in italiano" in italian.text or "in inglese" in italian.text
     # The review line names the clinician who approved the text that is shown: the English one.
     assert "Dr Reviewer" in italian.text
+    assert_live_text_is_approved(article)
 
 
 def test_procedure_italian_needs_its_safety_sections(client, reviewer):
@@ -395,3 +410,18 @@ def test_differences_escape_the_text_and_show_only_changed_paragraphs(client, re
     diff = page[page.index('id="lang-en"'):page.index('id="lang-it"')]
     assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt; </ins>" in diff and "<script>alert" not in diff
     assert "<p>…</p>" in diff and "First paragraph." not in diff.split("The text as patients will read it")[0]
+
+
+def test_italian_approved_with_new_links_waits_for_the_english_approval(reviewer, editor):
+    from .factories import make_topic
+
+    article = make_article()
+    live_topics = list(article.topics.values_list("pk", flat=True))
+    services.save_changes(item=article, user=editor, values={"topics": [make_topic().pk], "body_it": "Nuovo."})
+    services.approve(item=article, user=reviewer, language="it", seen=article.digest("it"))
+    with pytest.raises(Exception, match="nothing to publish|no approval"):
+        services.publish(item=article, user=reviewer)
+    article.refresh_from_db()
+    assert article.body_it != "Nuovo." and list(article.topics.values_list("pk", flat=True)) == live_topics
+    for code in ("en", "it"):  # the live text is still exactly what its own approval covers
+        assert getattr(article, f"approval_{code}").digest == article.digest(code, article.live_values())
