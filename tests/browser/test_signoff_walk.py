@@ -10,7 +10,7 @@ from education.models import Article
 
 from tests.factories import make_clinician
 
-from .conftest import DESKTOP, expect, log_in
+from .conftest import DESKTOP, axe_violations, expect, log_in
 from .test_journeys import _fill_in_tabs
 
 pytestmark = pytest.mark.browser
@@ -47,6 +47,7 @@ def test_editor_edits_a_live_article_and_each_language_goes_live_only_once_appro
     checker.goto(f"/admin/education/article/{article.pk}/signoff/")
     for code in NEW:
         expect(checker.locator(f"#lang-{code} .signoff-diff ins")).to_have_text(f"{NEW[code]}")
+    assert axe_violations(checker, impacts=("serious", "critical")) == []
     if os.environ.get("SAVE_SCREENSHOTS"):
         checker.locator("#lang-en").screenshot(path=SCREENSHOTS / "signoff-approval.png")
     checker.click("#approve-en button")
