@@ -283,6 +283,9 @@ def test_review_due_command_prints_and_emails(review_dates, capsys):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["rev2@clinic.invalid"]
     assert "Overdue article" in mail.outbox[0].body
+    call_command("review_due", "--email", "--base-url", "https://clinic.example/")
+    overdue = Article.objects.get(title_en="Overdue article")
+    assert f"https://clinic.example/admin/education/article/{overdue.pk}/signoff/" in mail.outbox[1].body
 
 
 # No lost edits --------------------------------------------------------------------------------------------------
