@@ -25,7 +25,9 @@ from django.utils import timezone, translation  # noqa: E402
 
 from education import search  # noqa: E402
 from education.cache import bump_content_version  # noqa: E402
-from education.models import FAQ, Approval, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic  # noqa: E402
+from education.models import (  # noqa: E402
+    FAQ, Approval, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic,
+)
 
 SIZES = {
     "default": {"articles": 1_000, "procedures": 100, "faqs": 500},

@@ -528,7 +528,8 @@ def _diffs(item, old, new):
         field = item._meta.get_field(name)
         if field.is_relation:
             before, after = _linked(field, before), _linked(field, after)
-        changes.append({"label": field.verbose_name, "name": name, "html": word_diff(str(before or ""), str(after or ""))})
+        html = word_diff(str(before or ""), str(after or ""))
+        changes.append({"label": field.verbose_name, "name": name, "html": html})
     return changes
 
 
