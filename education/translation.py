@@ -21,30 +21,33 @@ class TopicTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", "body", "text_changed", *REVIEW)
+    fields = ("title", "slug", "summary", "body", "text_changed", "text_version", "made_from", *REVIEW)
     empty_values = SLUG_EMPTY
 
 
 @register(ProcedureNote)
 class ProcedureNoteTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", *ProcedureNote.KEY_FACTS, *ProcedureNote.SECTIONS, "text_changed", *REVIEW)
+    fields = (
+        "title", "slug", "summary", *ProcedureNote.KEY_FACTS, *ProcedureNote.SECTIONS,
+        "text_changed", "text_version", "made_from", *REVIEW,
+    )
     empty_values = SLUG_EMPTY
 
 
 @register(FAQ)
 class FAQTranslationOptions(TranslationOptions):
-    fields = ("question", "answer", "text_changed", *REVIEW)
+    fields = ("question", "answer", "text_changed", "text_version", "made_from", *REVIEW)
 
 
 @register(Page)
 class PageTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", "body", "text_changed", *REVIEW)
+    fields = ("title", "slug", "summary", "body", "text_changed", "text_version", "made_from", *REVIEW)
     empty_values = SLUG_EMPTY
 
 
 @register(Clinic)
 class ClinicTranslationOptions(TranslationOptions):
-    fields = ("name", "address", "opening_hours", "emergency")
+    fields = ("name", "address", "opening_hours", "emergency", "about_information")
 
 
 @register(Image)

@@ -67,6 +67,21 @@ def test_change_form_shows_checks_per_language_tab(client, reviewer):
     assert "Flesch-Kincaid grade" in english.get_text() and "Gulpease" in italian.get_text()
 
 
+def test_change_form_gives_the_reason_a_safer_wording_and_plain_language_warnings(client, reviewer):
+    article = make_article(body_en="Results are guaranteed. The toxin is injected into the skin.")
+    english = BeautifulSoup(client.get(change_url(article)).text, "html.parser").select_one("#id_checks_en")
+    text = english.get_text(" ", strip=True)
+    assert "“guaranteed”" in text
+    assert "Why: No treatment works for everyone" in text
+    assert "Instead: Say what most people can expect" in text
+    assert "Passive voice: The toxin is injected into the skin." in text
+    stored = article.quality["en"]
+    assert stored["readability"]["warnings"] == [
+        ["passive", "Results are guaranteed."], ["passive", "The toxin is injected into the skin."]
+    ]
+    assert stored["claims"][0]["reason"] and stored["claims"][0]["suggestion"]
+
+
 def test_editor_is_warned_on_save_with_the_sentence(client):
     client.force_login(make_staff("ed", "Editors"))
     article = make_article(status=Status.DRAFT)

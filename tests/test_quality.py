@@ -50,11 +50,9 @@ def test_flesch_kincaid_worked_example_in_markdown():
 @pytest.mark.parametrize(
     "text, words, sentence_count, letters, score",
     [
-        # il 2, gatto 5, dorme 5, sul 3, letto 5 / oggi 4, piove 5. textstat 0.7.13 says 87.6 here:
-        # it drops the two-word sentence and counts the full stops as letters.
-        ("Il gatto dorme sul letto. Oggi piove.", 7, 2, 29, 133.3),
-        # l 1, acqua 5, è 1, più 3, fredda 6: an elision is two words and accented letters are letters.
-        ("L'acqua è più fredda.", 5, 1, 16, 117.0),
+        # dopo 4, l 1, iniezione 9, puoi 4, tornare 7, al 2, lavoro 6 /
+        # non 3, toccare 7, la 2, zona 4, per 3, quattro 7, ore 3: an elision is two words.
+        ("Dopo l'iniezione puoi tornare al lavoro. Non toccare la zona per quattro ore.", 14, 2, 62, 87.6),
         # la 2, paziente 8, deve 4, evitare 7, il 2, sole 4, per 3, almeno 6, due 3, settimane 9,
         # dopo 4, il 2, trattamento 11
         ("La paziente deve evitare il sole per almeno due settimane dopo il trattamento.", 13, 1, 65, 62.1),
@@ -73,9 +71,45 @@ def test_gulpease_worked_examples(text, words, sentence_count, letters, score):
     assert result.target_met
 
 
+@pytest.mark.parametrize(
+    "text, words, sentence_count, letters",
+    [
+        # il 2, gatto 5, dorme 5, sul 3, letto 5 / oggi 4, piove 5: 89 + (600 - 290) / 7 = 133.3 uncapped.
+        ("Il gatto dorme sul letto. Oggi piove.", 7, 2, 29),
+        # l 1, acqua 5, è 1, più 3, fredda 6: accented letters are letters; 89 + (300 - 160) / 5 = 117 uncapped.
+        ("L'acqua è più fredda.", 5, 1, 16),
+    ],
+)
+def test_gulpease_is_capped_at_100_as_the_scale_defines(text, words, sentence_count, letters):
+    assert 89 + (300 * sentence_count - 10 * letters) / words > 100
+
+    result = readability(text, "it")
+
+    assert (result.words, result.sentences) == (words, sentence_count)
+    assert result.score == 100
+
+
+def test_flesch_kincaid_on_a_hand_counted_text_with_hard_words():
+    text = (
+        "The idea is simple. A bacterium makes the toxin. Myasthenia is a rare muscle disease. "
+        "We treat the area of your forehead. This page is a placeholder."
+    )
+    # the 1, idea 3, is 1, simple 2 / a 1, bacterium 4, makes 1, the 1, toxin 2 /
+    # myasthenia 5, is 1, a 1, rare 1, muscle 2, disease 2 / we 1, treat 1, the 1, area 3, of 1, your 1,
+    # forehead 2 / this 1, page 1, is 1, a 1, placeholder 3
+    words, sentence_count, syllables = 27, 5, 7 + 9 + 12 + 10 + 7
+    expected = 0.39 * words / sentence_count + 11.8 * syllables / words - 15.59  # 6.18...
+
+    result = readability(text, "en")
+
+    assert (result.words, result.sentences) == (words, sentence_count)
+    assert result.score == round(expected, 1) == 6.2
+
+
 def test_formulas():
     assert quality.flesch_kincaid_grade(words=100, sentences=5, syllables=150) == pytest.approx(9.91)
     assert quality.gulpease(words=100, sentences=5, letters=500) == pytest.approx(54)
+    assert quality.gulpease(words=2, sentences=1, letters=9) == 100
 
 
 @pytest.mark.parametrize(
@@ -84,6 +118,10 @@ def test_formulas():
         ("cat", 1), ("make", 1), ("asked", 1), ("about", 2), ("any", 2), ("very", 2), ("body", 2),
         ("table", 2), ("changes", 2), ("wanted", 2), ("safely", 2), ("hospital", 3), ("every", 3),
         ("injection", 3), ("appointment", 3), ("temporary", 4), ("dermatologist", 5), ("immediately", 5),
+        # Counted short or long by spelling; the pronouncing dictionary, or two words it knows, count them right.
+        ("idea", 3), ("area", 3), ("forehead", 2), ("placeholder", 3), ("disease", 2),
+        # Not in the dictionary: the spelling rule hears the two vowels apart.
+        ("bacterium", 4), ("myasthenia", 5), ("clostridium", 4), ("botulinum", 4),
     ],
 )
 def test_english_syllables(word, syllables):
@@ -156,6 +194,24 @@ def test_longest_sentences_come_first_with_their_word_counts():
     assert len(readability(EASY_EN, "en").longest_sentences) == 3
 
 
+def test_plain_language_warnings():
+    long_sentence = " ".join(["word"] * 26) + "."
+    paragraph = " ".join(f"Sentence number {n} is short." for n in range(6))
+    text = f"{long_sentence}\n\n{paragraph}\n\nThe toxin is injected into the skin. We numb the skin first."
+
+    warnings = readability(text, "en").warnings
+
+    assert ("long-sentence", long_sentence) in warnings
+    assert ("long-paragraph", "Sentence number 0 is short.") in warnings
+    assert ("passive", "The toxin is injected into the skin.") in warnings
+    assert not any(sentence == "We numb the skin first." for _, sentence in warnings)
+    assert not any(kind == "long-sentence" for kind, _ in readability(" ".join(["word"] * 25) + ".", "en").warnings)
+    assert not any(kind == "passive" for kind, _ in readability("I am tired. You are worried.", "en").warnings)
+    # Passive voice is checked in English only; length in both languages.
+    italian = readability("La tossina è iniettata nella pelle. " + " ".join(["parola"] * 26) + ".", "it").warnings
+    assert [kind for kind, _ in italian] == ["long-sentence"]
+
+
 @pytest.mark.parametrize("text", ["", None, "   \n\n", "---\n", "![a photo](photo.jpg)", "## \n"])
 @pytest.mark.parametrize("language", ["en", "it"])
 def test_text_without_words_has_no_score(text, language):
@@ -210,6 +266,12 @@ def test_markdown_is_read_as_prose():
 
 
 # --- Risky claims -------------------------------------------------------------
+# The labelled corpus and its recall and false-alarm figures are in test_claims_corpus.py; these tests pin down one
+# class of problem each.
+
+
+def phrases(text, language):
+    return [claim.phrase for claim in find_risky_claims(text, language)]
 
 
 @pytest.mark.parametrize(
@@ -220,126 +282,163 @@ def test_markdown_is_read_as_prose():
         ("Moreover, this new solution proves to be far more effective than any other drug or treatment alternative.",
          "more effective than any other", "superiority"),
         ("In time, the Botox treatment is sure to become the most effective solution.",
-         "the most effective", "superiority"),
+         "most effective", "superiority"),
     ],
 )
-def test_english_seed_sentences_are_flagged(sentence, phrase, category):
+def test_english_seed_sentences_are_flagged_with_a_reason_and_a_safer_wording(sentence, phrase, category):
     text = f"Botox is a purified protein.\n\n{sentence} Ask us about it."
 
-    assert find_risky_claims(text, "en") == [RiskyClaim(phrase, category, sentence)]
+    [claim] = find_risky_claims(text, "en")
+
+    assert (claim.phrase, claim.category, claim.sentence) == (phrase, category, sentence)
+    assert claim.reason and claim.suggestion and claim.rule
 
 
 @pytest.mark.parametrize(
     "text, phrase",
     [
-        ("No side-effect at all.", "no side effects"),
-        ("NO SIDE EFFECTS.", "no side effects"),
-        ("There are no known side effects.", "no known side effects"),
-        ("Our clinic guarantees it.", "guaranteed"),
-        ("Guaranteed!", "guaranteed"),
-        ("We guarantee results.", "guarantee results"),
-        ("It is Risk-Free.", "risk-free"),
-        ("It is risk free.", "risk-free"),
+        ("No side-effect at all.", "No side-effect"),
+        ("NO SIDE EFFECTS.", "NO SIDE EFFECTS"),
+        ("Our clinic guarantees it.", "guarantees"),
+        ("It is Risk-Free.", "Risk-Free"),
+        ("It is risk free.", "risk free"),
         ("It is 100% safe.", "100% safe"),
-        ("Completely safe for you.", "completely safe"),
-        ("The cream cures acne.", "cure"),
+        ("The cream cures acne.", "cures"),
         ("A miraculous cream.", "miraculous"),
-        ("Miracles happen.", "miracle"),
-        ("The injection is painless.", "painless"),
         ("This is the best treatment for wrinkles.", "best treatment"),
-        ("No pain, guaranteed results.", "guarantee results"),  # the negation is in another clause
     ],
 )
 def test_english_word_forms_and_case(text, phrase):
-    assert [claim.phrase for claim in find_risky_claims(text, "en")] == [phrase]
+    assert phrases(text, "en") == [phrase]
 
 
 @pytest.mark.parametrize(
-    "text, phrase, category",
+    "text, language, phrase",
     [
-        ("Risultati garantiti.", "risultati garantiti", "promise"),
-        ("La qualità è garantita.", "garantito", "promise"),
-        ("Una crema miracolosa.", "miracoloso", "promise"),
-        ("Senza Rischio per la pelle.", "senza rischi", "absolute-safety"),
-        ("È PIU EFFICACE DI QUALSIASI altro farmaco.", "più efficace di qualsiasi", "superiority"),
-        ("È più efficace di qualsiasi altro farmaco.", "più efficace di qualsiasi", "superiority"),
-        ("Il trattamento è completamente sicuro.", "completamente sicuro", "absolute-safety"),
-        ("Una terapia completamente sicura.", "completamente sicuro", "absolute-safety"),
-        ("È sicura al 100%.", "sicuro al 100%", "absolute-safety"),
-        ("Nessun effetto collaterale.", "nessun effetto collaterale", "absolute-safety"),
-        ("Senza effetti collaterali.", "senza effetti collaterali", "absolute-safety"),
-        ("Le creme sono innocue.", "innocuo", "absolute-safety"),
-        ("È una cura definitiva.", "cura definitiva", "promise"),
-        ("Risultati immediati!", "risultati immediati", "promise"),
-        ("Il trattamento è indolore.", "indolore", "promise"),
-        ("È il trattamento migliore.", "il trattamento migliore", "superiority"),
-        ("L’unico trattamento che funziona.", "l'unico trattamento", "superiority"),
+        # Words may stand inside a phrase.
+        ("There are no known side effects.", "en", "no known side effects"),
+        ("There is no real risk of any complication.", "en", "no real risk"),
+        ("Senza alcun effetto collaterale.", "it", "Senza alcun effetto collaterale"),
+        ("Non c'è il minimo rischio.", "it", "Non c'è il minimo rischio"),
+        # Misspelt words still match.
+        ("Guarenteed results.", "en", "Guarenteed"),
+        ("Completly painless.", "en", "Completly painless"),
+        ("Risultati garantitti.", "it", "garantitti"),
+        ("Il trattamento è completamente indolre.", "it", "completamente indolre"),
     ],
 )
-def test_italian_word_forms_case_and_accents(text, phrase, category):
-    assert find_risky_claims(text, "it") == [RiskyClaim(phrase, category, text)]
+def test_words_inside_a_phrase_and_typos(text, language, phrase):
+    assert phrases(text, language) == [phrase]
 
 
 @pytest.mark.parametrize(
-    "text",
+    "text, language, found",
     [
-        "Like any treatment, it has side effects.",
-        "Side effects are usually mild.",
-        "There is no cure for acne, but it can be controlled.",
-        "Results are not guaranteed.",
-        "We can't guarantee results.",
-        "No treatment is completely safe.",
-        "There is no risk-free treatment.",
-        "This is not a miracle cream.",
-        "The procedure is safe for most people, but bruising is common.",
-        "Sunscreen reduces the risk of burns and makes the best of your results.",
+        # A leading "no" makes its own claim and does not deny the next one.
+        ("No pain and no side effects.", "en", ["No pain", "no side effects"]),
+        ("No needles and no side effects.", "en", ["no side effects"]),
+        ("Nessun dolore e nessun livido.", "it", ["Nessun dolore", "nessun livido"]),
+        # Italian negative concord is one negation, so it is still a claim.
+        ("Non c'è nessun rischio.", "it", ["Non c'è nessun rischio"]),
+        ("Nessuno ha mai avuto complicazioni.", "it", ["mai avuto complicazioni"]),
+        # A negation in another clause does not deny the claim.
+        ("No pain, guaranteed results.", "en", ["No pain", "guaranteed"]),
+        ("We do not use needles, but results are permanent.", "en", ["permanent"]),
+        ("Non usiamo aghi, ma il risultato è garantito.", "it", ["garantito"]),
     ],
 )
-def test_careful_english_text_is_not_flagged(text):
-    assert find_risky_claims(text, "en") == []
+def test_claims_that_hide_behind_a_negation_are_found(text, language, found):
+    assert phrases(text, language) == found
 
 
 @pytest.mark.parametrize(
-    "text",
+    "text, language",
     [
-        "Come ogni trattamento, ha effetti collaterali.",
-        "Gli effetti collaterali sono di solito lievi.",
-        "I risultati non sono garantiti.",
-        "Nessun trattamento è completamente sicuro.",
-        "Il trattamento non è indolore, ma il fastidio dura poco.",
-        "La cura della pelle dopo il trattamento è importante.",
-        "Non esiste una cura definitiva per l'acne.",
+        # Negation anywhere before the claim in its clause, including pronouns and adverbs.
+        ("Nobody can guarantee results.", "en"),
+        ("Nothing in medicine is completely safe.", "en"),
+        ("No treatment is, in our experience, completely safe.", "en"),
+        ("We cannot honestly say that any injection is completely painless.", "en"),
+        ("Even with numbing cream, injections are rarely painless.", "en"),
+        ("Niente è sicuro al 100%.", "it"),
+        ("Nulla in medicina è privo di rischi.", "it"),
+        ("Nessuno può promettere risultati permanenti.", "it"),
+        ("Anche con la crema anestetica, non è del tutto indolore.", "it"),
+        ("Non funziona mai su tutti allo stesso modo.", "it"),
+        ("Nessuno può dire che non ci sono rischi.", "it"),
+        # Warnings about other people's claims are not ours.
+        ("Be wary of clinics that promise guaranteed results.", "en"),
+        ("Some websites say the injections are painless.", "en"),
+        ("Diffida dei centri che promettono risultati garantiti.", "it"),
+        ("Chi ti dice che è senza rischi non ti dice tutto.", "it"),
+        # Questions ask, conditions suppose.
+        ("Is it completely safe?", "en"),
+        ("If you have no redness after a day, you can wear make-up.", "en"),
+        ("Se hai mai avuto una reazione allergica, diccelo.", "it"),
+        # "not only" is not a negation, but here nothing is claimed anyway; "permanenza" is not "permanente".
+        ("La permanenza del filler varia da persona a persona.", "it"),
     ],
 )
-def test_careful_italian_text_is_not_flagged(text):
-    assert find_risky_claims(text, "it") == []
+def test_denied_reported_and_hypothetical_claims_are_not_flagged(text, language):
+    assert find_risky_claims(text, language) == []
+
+
+def test_not_only_is_not_a_negation():
+    assert phrases("Not only fast but completely safe.", "en") == ["completely safe"]
+    assert phrases("Non solo rapido, ma anche completamente sicuro.", "it") == ["completamente sicuro"]
+
+
+def test_a_question_answered_no_is_a_claim():
+    [claim] = find_risky_claims("Effetti collaterali? Nessuno.", "it")
+    assert claim.sentence == "Effetti collaterali? Nessuno." and claim.category == "absolute-safety"
+    [claim] = find_risky_claims("Downtime? None.", "en")
+    assert claim.sentence == "Downtime? None."
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Like any treatment, it has side effects.", "en"),
+        ("There is no cure for acne, but it can be controlled.", "en"),
+        ("There is no risk-free treatment.", "en"),
+        ("The best way to prepare is to come without make-up.", "en"),
+        ("Dryness is the most common side effect.", "en"),
+        ("Rarely, a burn leaves a permanent scar.", "en"),
+        ("La cura della pelle dopo il trattamento è importante.", "it"),
+        ("Il modo migliore per prepararsi è venire senza trucco.", "it"),
+        ("La secchezza è l'effetto collaterale più comune.", "it"),
+        ("Non serve sospendere la tua solita cura della pelle.", "it"),
+    ],
+)
+def test_careful_text_with_the_same_words_is_not_flagged(text, language):
+    assert find_risky_claims(text, language) == []
 
 
 def test_a_phrase_is_reported_once_per_sentence_and_again_in_another_sentence():
     text = "Guaranteed, guaranteed, guaranteed! It is painless and guaranteed."
 
-    assert find_risky_claims(text, "en") == [
-        RiskyClaim("guaranteed", "promise", "Guaranteed, guaranteed, guaranteed!"),
-        RiskyClaim("painless", "promise", "It is painless and guaranteed."),
-        RiskyClaim("guaranteed", "promise", "It is painless and guaranteed."),
+    assert [(c.phrase, c.sentence) for c in find_risky_claims(text, "en")] == [
+        ("Guaranteed", "Guaranteed, guaranteed, guaranteed!"),
+        ("painless", "It is painless and guaranteed."),
+        ("guaranteed", "It is painless and guaranteed."),
     ]
 
 
-def test_a_longer_phrase_hides_the_shorter_one_inside_it():
-    assert [claim.phrase for claim in find_risky_claims("A permanent cure.", "en")] == ["permanent cure"]
-    assert [claim.phrase for claim in find_risky_claims("Risultati garantiti.", "it")] == ["risultati garantiti"]
+def test_a_longer_claim_hides_the_shorter_one_inside_it():
+    assert phrases("It is completely safe.", "en") == ["completely safe"]
+    assert phrases("Il Botox è completamente sicuro.", "it") == ["completamente sicuro"]
 
 
 def test_sentence_is_returned_as_written_without_markdown():
     text = "## Why choose us\n\n- **Painless** and [guaranteed](https://example.com) results, in one visit."
 
-    assert find_risky_claims(text, "en") == [
-        RiskyClaim("painless", "promise", "Painless and guaranteed results, in one visit."),
-        RiskyClaim("guarantee results", "promise", "Painless and guaranteed results, in one visit."),
+    assert [(c.phrase, c.sentence) for c in find_risky_claims(text, "en")] == [
+        ("Painless", "Painless and guaranteed results, in one visit."),
+        ("guaranteed", "Painless and guaranteed results, in one visit."),
     ]
 
 
-def test_phrases_of_one_language_do_not_match_in_the_other():
+def test_rules_of_one_language_do_not_match_in_the_other():
     assert find_risky_claims("Risultati garantiti.", "en") == []
     assert find_risky_claims("No side effects.", "it") == []
 
@@ -349,33 +448,37 @@ def test_empty_text_has_no_claims():
     assert find_risky_claims(None, "it") == []
 
 
-def _data_file_phrases():
-    phrases, section = [], None
-    for line in quality.PHRASES_FILE.read_text(encoding="utf-8").splitlines():
-        if heading := re.fullmatch(r"\[(\w+) ([\w-]+)\]", line.strip()):
-            section = heading.groups()
-        elif line.strip() and not line.startswith("#") and section[1] != quality.NEGATION:
-            phrases.append((section[0], section[1], line.strip()))
-    return phrases
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_every_rule_has_a_reason_and_a_safer_wording(language):
+    rules = quality._language_rules(language).rules
+    assert len(rules) > 40
+    for rule in rules:
+        assert rule.reason and rule.suggestion, rule.source
 
 
-def test_data_file_has_the_required_phrases():
-    phrases = {(language, phrase) for language, _, phrase in _data_file_phrases()}
-    required = {
-        "en": ["no side effects", "completely safe", "risk-free", "100% safe", "totally safe", "harmless",
-               "guaranteed", "guarantee results", "permanent cure", "cure", "miracle", "miraculous",
-               "instant results", "painless", "more effective than any other", "the most effective",
-               "best treatment"],
-        "it": ["nessun effetto collaterale", "senza effetti collaterali", "senza rischi", "sicuro al 100%",
-               "completamente sicuro", "innocuo", "garantito", "risultati garantiti", "cura definitiva",
-               "miracoloso", "risultati immediati", "indolore", "più efficace di qualsiasi",
-               "il trattamento migliore"],
-    }
-    for language, listed in required.items():
-        for phrase in listed:
-            assert (language, phrase) in phrases
+def test_a_plain_phrase_added_to_the_rules_file_matches_its_word_forms(tmp_path, monkeypatch):
+    rules = tmp_path / "rules.txt"
+    own = quality.PHRASES_FILE.read_text(encoding="utf-8")
+    rules.write_text(own + "\n[en promise]\nskin like new\n\n[it promise]\npelle come nuova\n", encoding="utf-8")
+    monkeypatch.setattr(quality, "PHRASES_FILE", rules)
+    quality._language_rules.cache_clear()
+    quality._near_misses.cache_clear()
+    try:
+        assert phrases("You get skin like new.", "en") == ["skin like new"]
+        assert phrases("Avrai una pelle come nuova.", "it") == ["pelle come nuova"]
+        assert phrases("Nobody can promise skin like new.", "en") == []
+    finally:
+        quality._language_rules.cache_clear()
+        quality._near_misses.cache_clear()
 
 
-@pytest.mark.parametrize("language, category, phrase", _data_file_phrases())
-def test_every_phrase_in_the_data_file_finds_itself(language, category, phrase):
-    assert find_risky_claims(phrase, language) == [RiskyClaim(phrase, category, phrase)]
+def test_a_broken_rules_file_names_the_line(tmp_path, monkeypatch):
+    rules = tmp_path / "rules.txt"
+    rules.write_text("no side effects\n", encoding="utf-8")
+    monkeypatch.setattr(quality, "PHRASES_FILE", rules)
+    quality._language_rules.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="rules.txt:1"):
+            find_risky_claims("Some text.", "en")
+    finally:
+        quality._language_rules.cache_clear()

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("education", "0005_article_visibility_index")]
-AFTER = [("education", "0006_clinical_signoff")]
+BEFORE = [("education", "0006_clinic_statement_translation_versions")]
+AFTER = [("education", "0007_clinical_signoff")]
 
 
 def migrate(targets):

@@ -54,7 +54,7 @@ def carry_reviews_over(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('education', '0005_article_visibility_index'),
+        ('education', '0006_clinic_statement_translation_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
