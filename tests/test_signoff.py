@@ -425,3 +425,14 @@ def test_italian_approved_with_new_links_waits_for_the_english_approval(reviewer
     assert article.body_it != "Nuovo." and list(article.topics.values_list("pk", flat=True)) == live_topics
     for code in ("en", "it"):  # the live text is still exactly what its own approval covers
         assert getattr(article, f"approval_{code}").digest == article.digest(code, article.live_values())
+
+
+def test_questions_and_about_pages_name_the_reviewer(client):
+    from .factories import make_faq, make_page
+
+    make_faq(reviewed_by=make_clinician(name="Dr Answer"))
+    page = make_page(reviewed_by=make_clinician(name="Dr About"))
+    assert "Answer medically reviewed by Dr Answer, Dermatologist" in client.get("/en/faq/").text
+    assert "Medically reviewed by Dr About, Dermatologist" in patient_page(client, page, "en").text
+    with translation.override("it"):
+        assert "Risposta verificata dal medico Dr Answer, Dermatologo" in client.get("/it/domande-frequenti/").text
