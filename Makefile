@@ -66,7 +66,7 @@ serve: $(VENV)/.requirements messages
 	@mkdir -p var && [ -s var/secret_key ] || { umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key; }
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput --verbosity 0
-	$(SERVE_ENV) $(PY) manage.py load_demo
+	$(SERVE_ENV) $(PY) manage.py load_demo --allow-without-debug
 	$(SERVE_ENV) $(PY) manage.py load_search_synonyms --verbosity 0
 	@echo
 	@echo "  Production mode on http://127.0.0.1:$(PORT)/ (gunicorn; uploaded media are not served, see README)"

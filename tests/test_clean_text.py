@@ -157,7 +157,7 @@ def test_migration_cleans_text_already_stored(django_db_blocker):
 
     make_clinic()
     Clinic.objects.update(address_en="Via Roma 1\r\nMilano\x0c", name_it="Clinica\x1b")
-    migration = import_module("education.migrations.0007_clean_stored_text")
+    migration = import_module("education.migrations.0008_clean_stored_text")
     migration.clean_stored_text(apps, None)
     clinic = Clinic.objects.get()
     assert (clinic.address_en, clinic.name_it) == ("Via Roma 1\nMilano", "Clinica")
