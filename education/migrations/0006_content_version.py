@@ -1,0 +1,17 @@
+"""The page cache's content versions (education/cache.py), in the database so every process and machine sees them.
+
+A plain table rather than a model: the cache reads it on every patient request with one raw indexed query, and
+nothing else in the portal touches it (so `flush` and backups leave it alone; versions only ever grow).
+"""
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("education", "0005_article_visibility_index")]
+
+    operations = [
+        migrations.RunSQL(
+            "CREATE TABLE education_content_version (scope varchar(64) NOT NULL PRIMARY KEY, version bigint NOT NULL)",
+            "DROP TABLE education_content_version",
+        ),
+    ]
