@@ -16,6 +16,8 @@ next moment a scheduled item goes live, so no page outlives a publish time.
 
 If the cache itself fails (a shared Redis or Memcached is down), pages are served uncached and the failure is logged.
 """
+import contextlib
+import datetime
 import contextvars
 import functools
 import hashlib
@@ -29,7 +31,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.models import ForeignObjectRel, signals
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ logger = logging.getLogger(__name__)
 TABLE = "education_content_version"
 SITE = "site"
 LISTS = "lists"
+# Not a version: when the next scheduled item goes live (see bump()).
+NEXT_PUBLISH = "next-publish"
 # The views that show one item (and the items related to it): their pages key on their own address's version.
 ITEM_PAGES = {"education:article", "education:procedure", "education:faq_detail", "education:page"}
 # Items every page shows (the footer lists the pages about the service): a change to one changes the whole site.
@@ -99,21 +103,39 @@ def read_versions(scopes, using="default"):
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT scope, version FROM {TABLE} WHERE scope IN ({placeholders})", list(scopes))
         found = dict(cursor.fetchall())
-    return [found.get(scope, 0) for scope in scopes]
+    return [found.get(scope, None if scope == NEXT_PUBLISH else 0) for scope in scopes]
 
 
 def bump(scopes, using="default"):
-    """Make every page keyed on these scopes stale, in the caller's transaction: exactly when its changes commit."""
+    """Make every page keyed on these scopes stale, in the caller's transaction: exactly when its changes commit.
+
+    Every change to content may also change when the next scheduled item goes live: that moment is stored beside
+    the versions (microseconds since the epoch, 0 for none), so requests read it in the same query.
+    """
     # "lists" first in every statement: bumps lock the rows in one order, so two of them cannot deadlock.
-    ordered = [LISTS, *sorted(set(scopes) - {LISTS})]
-    values = ", ".join(["(%s, 1)"] * len(ordered))
+    ordered = [LISTS, *sorted(set(scopes) - {LISTS, NEXT_PUBLISH})]
+    moment = _scheduled_moment(using)
+    values = ", ".join(["(%s, 1)"] * len(ordered) + ["(%s, %s)"])
     with connections[using].cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE} (scope, version) VALUES {values} "
-            f"ON CONFLICT (scope) DO UPDATE SET version = {TABLE}.version + 1",
-            ordered,
+            f"INSERT INTO {TABLE} (scope, version) VALUES {values} ON CONFLICT (scope) DO UPDATE SET version = "
+            f"CASE WHEN excluded.scope = %s THEN excluded.version ELSE {TABLE}.version + 1 END",
+            [*ordered, NEXT_PUBLISH, int(moment.timestamp() * 1_000_000) if moment else 0, NEXT_PUBLISH],
         )
     _bumped.set(True)
+
+
+def _scheduled_moment(using="default"):
+    """The earliest future publish time among published items, or None."""
+    from .models import Publishable
+
+    querysets = [
+        model.objects.using(using).scheduled().order_by().values("publish_at")
+        for model in apps.get_app_config("education").get_models()
+        if issubclass(model, Publishable)
+    ]
+    first = querysets[0].union(*querysets[1:]).order_by("publish_at").first()
+    return first["publish_at"] if first else None
 
 
 def bump_content_version():
@@ -133,24 +155,23 @@ def is_item_page(language, path):
             return False
 
 
-def next_publish_at(lists_version):
-    """The earliest future publish time among published items, or None; one query per version of the lists."""
+def next_publish_at(lists_version, stored):
+    """The earliest future publish time, or None: as stored at the last change, or looked up once it has passed."""
+    now = timezone.now()
+    if stored == 0:
+        return None
+    if stored is not None:
+        moment = datetime.datetime.fromtimestamp(stored / 1_000_000, datetime.UTC)
+        if moment > now:
+            return moment
+    # It has passed (or was never stored): once per version of the lists, shared through the cache.
     key = NEXT_PUBLISH_KEY.format(version=lists_version)
     cached = cache_get(key)
-    now = timezone.now()
     if cached == NO_SCHEDULED_ITEM:
         return None
     if cached is not None and cached > now:
         return cached
-    from .models import Publishable
-
-    querysets = [
-        model.objects.scheduled().order_by().values("publish_at")
-        for model in apps.get_app_config("education").get_models()
-        if issubclass(model, Publishable)
-    ]
-    first = querysets[0].union(*querysets[1:]).order_by("publish_at").first()
-    moment = first["publish_at"] if first else None
+    moment = _scheduled_moment()
     cache_set(key, moment or NO_SCHEDULED_ITEM, PAGE_TIMEOUT)
     return moment
 
@@ -161,8 +182,8 @@ def content_state(request):
     if state is None:
         language = translation.get_language_from_path(request.path_info)
         own = path_scope(request.path_info) if language and is_item_page(language, request.path_info) else LISTS
-        site, lists, page = read_versions([SITE, LISTS, own])
-        boundary = next_publish_at(lists)
+        site, lists, stored, page = read_versions([SITE, LISTS, NEXT_PUBLISH, own])
+        boundary = next_publish_at(lists, stored)
         moment = boundary.timestamp() if boundary else "-"
         state = request._content_state = (f"{site}.{own}.{page}:{moment}", f"{site}:{moment}", boundary)
     return state
@@ -281,7 +302,7 @@ def _is_item(obj):
 def _own_scopes(item):
     scopes = {SITE} if item._meta.model_name in SITE_WIDE_ITEMS else set()
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
+        with translation.override(code), contextlib.suppress(NoReverseMatch):  # no address, no page to forget
             scopes.add(path_scope(item.get_absolute_url()))
     return scopes
 
@@ -343,7 +364,7 @@ def content_changed(sender, instance, signal, using="default", raw=False, action
             old = type(instance)._base_manager.using(using).filter(pk=instance.pk).first()
             if old is not None:
                 _stash(instance, item_scopes(old))
-        elif item:  # pre_clear: the relations about to go
+        elif item and action is not None:  # pre_clear: the relations about to go
             _stash(instance, item_scopes(instance))
         return
 
