@@ -22,6 +22,7 @@ import contextvars
 import functools
 import hashlib
 import logging
+import secrets
 import time
 from urllib.parse import unquote
 
@@ -110,19 +111,26 @@ def bump(scopes, using="default"):
     """Make every page keyed on these scopes stale, in the caller's transaction: exactly when its changes commit.
 
     Every change to content may also change when the next scheduled item goes live: that moment is stored beside
-    the versions (microseconds since the epoch, 0 for none), so requests read it in the same query.
+    the versions (in microseconds since the epoch, 0 for none), so requests read it in the same query.
     """
     # "lists" first in every statement: bumps lock the rows in one order, so two of them cannot deadlock.
     ordered = [LISTS, *sorted(set(scopes) - {LISTS, NEXT_PUBLISH})]
     moment = _scheduled_moment(using)
-    values = ", ".join(["(%s, 1)"] * len(ordered) + ["(%s, %s)"])
+    # A random new version rather than a count: a database restored from a backup, or a second database sharing
+    # the same Redis (tests, staging), never meets pages cached under versions it will reach again.
+    rows = [(scope, new_version()) for scope in ordered]
+    rows.append((NEXT_PUBLISH, int(moment.timestamp() * 1_000_000) if moment else 0))
     with connections[using].cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE} (scope, version) VALUES {values} ON CONFLICT (scope) DO UPDATE SET version = "
-            f"CASE WHEN excluded.scope = %s THEN excluded.version ELSE {TABLE}.version + 1 END",
-            [*ordered, NEXT_PUBLISH, int(moment.timestamp() * 1_000_000) if moment else 0, NEXT_PUBLISH],
+            f"INSERT INTO {TABLE} (scope, version) VALUES {', '.join(['(%s, %s)'] * len(rows))} "
+            "ON CONFLICT (scope) DO UPDATE SET version = excluded.version",
+            [value for row in rows for value in row],
         )
     _bumped.set(True)
+
+
+def new_version():
+    return secrets.randbits(62)
 
 
 def _scheduled_moment(using="default"):
