@@ -100,9 +100,9 @@ def path_scope(path):
 
 def read_versions(scopes, using="default"):
     """The current version of each scope (0 for one never changed), in one indexed query."""
-    placeholders = ", ".join(["%s"] * len(scopes))
+    unique = list(dict.fromkeys(scopes))
     with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT scope, version FROM {TABLE} WHERE scope IN ({placeholders})", list(scopes))
+        cursor.execute(f"SELECT scope, version FROM {TABLE} WHERE scope IN ({', '.join(['%s'] * len(unique))})", unique)
         found = dict(cursor.fetchall())
     return [found.get(scope, None if scope == NEXT_PUBLISH else 0) for scope in scopes]
 
