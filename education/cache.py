@@ -17,8 +17,8 @@ next moment a scheduled item goes live, so no page outlives a publish time.
 If the cache itself fails (a shared Redis or Memcached is down), pages are served uncached and the failure is logged.
 """
 import contextlib
-import datetime
 import contextvars
+import datetime
 import functools
 import hashlib
 import logging
@@ -332,7 +332,13 @@ def _related_items(item):
             if related is not None:
                 yield related
         else:
-            yield from getattr(item, field.get_accessor_name() if reverse else field.name).all()
+            yield from _addresses_only(getattr(item, field.get_accessor_name() if reverse else field.name).all())
+
+
+def _addresses_only(queryset):
+    # Only what an address needs: a treatment may be linked from hundreds of articles, each with long texts.
+    model = queryset.model
+    return queryset.only(*[name for name in ("slug",) if any(f.name == name for f in model._meta.get_fields())])
 
 
 def item_scopes(item):
@@ -397,7 +403,7 @@ def _relation_scopes(instance, model, pk_set, using):
     if _is_item(instance):
         scopes |= _own_scopes(instance)
     if issubclass(model, Publishable):
-        for related in model._base_manager.using(using).filter(pk__in=pk_set or ()):
+        for related in _addresses_only(model._base_manager.using(using).filter(pk__in=pk_set or ())):
             scopes |= _own_scopes(related)
     elif not _is_item(instance):
         scopes.add(SITE)
