@@ -40,8 +40,10 @@ logger = logging.getLogger(__name__)
 TABLE = "education_content_version"
 SITE = "site"
 LISTS = "lists"
-# Not a version: when the next scheduled item goes live (see bump()).
+# Not versions: when the next scheduled item goes live, and when that was worked out (see bump()).
 NEXT_PUBLISH = "next-publish"
+NEXT_PUBLISH_CHECKED = "next-publish-checked"
+MOMENTS = {NEXT_PUBLISH, NEXT_PUBLISH_CHECKED}
 # The views that show one item (and the items related to it): their pages key on their own address's version.
 ITEM_PAGES = {"education:article", "education:procedure", "education:faq_detail", "education:page"}
 # Items every page shows (the footer lists the pages about the service): a change to one changes the whole site.
@@ -104,22 +106,24 @@ def read_versions(scopes, using="default"):
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT scope, version FROM {TABLE} WHERE scope IN ({', '.join(['%s'] * len(unique))})", unique)
         found = dict(cursor.fetchall())
-    return [found.get(scope, None if scope == NEXT_PUBLISH else 0) for scope in scopes]
+    return [found.get(scope, None if scope in MOMENTS else 0) for scope in scopes]
 
 
 def bump(scopes, using="default"):
     """Make every page keyed on these scopes stale, in the caller's transaction: exactly when its changes commit.
 
     Every change to content may also change when the next scheduled item goes live: that moment is stored beside
-    the versions (in microseconds since the epoch, 0 for none), so requests read it in the same query.
+    the versions (in microseconds since the epoch, 0 for none), with the moment it was worked out, so requests read
+    it in the same query.
     """
     # "lists" first in every statement: bumps lock the rows in one order, so two of them cannot deadlock.
-    ordered = [LISTS, *sorted(set(scopes) - {LISTS, NEXT_PUBLISH})]
+    ordered = [LISTS, *sorted(set(scopes) - {LISTS, *MOMENTS})]
     moment = _scheduled_moment(using)
+    checked = timezone.now()  # after the query: the moment holds from here on
     # A random new version rather than a count: a database restored from a backup, or a second database sharing
     # the same Redis (tests, staging), never meets pages cached under versions it will reach again.
     rows = [(scope, new_version()) for scope in ordered]
-    rows.append((NEXT_PUBLISH, int(moment.timestamp() * 1_000_000) if moment else 0))
+    rows += [(NEXT_PUBLISH, _microseconds(moment) if moment else 0), (NEXT_PUBLISH_CHECKED, _microseconds(checked))]
     with connections[using].cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TABLE} (scope, version) VALUES {', '.join(['(%s, %s)'] * len(rows))} "
@@ -131,6 +135,14 @@ def bump(scopes, using="default"):
 
 def new_version():
     return secrets.randbits(62)
+
+
+def _microseconds(moment):
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _from_microseconds(microseconds):
+    return datetime.datetime.fromtimestamp(microseconds / 1_000_000, datetime.UTC)
 
 
 def _scheduled_moment(using="default"):
@@ -163,15 +175,18 @@ def is_item_page(language, path):
             return False
 
 
-def next_publish_at(lists_version, stored):
-    """The earliest future publish time, or None: as stored at the last change, or looked up once it has passed."""
+def next_publish_at(lists_version, stored, checked):
+    """The earliest future publish time, or None: as stored at the last change, or looked up once it has passed.
+
+    What was stored holds only from the moment it was worked out on: a clock behind the writer's (another machine's,
+    or a test's) looks it up itself.
+    """
     now = timezone.now()
-    if stored == 0:
-        return None
-    if stored is not None:
-        moment = datetime.datetime.fromtimestamp(stored / 1_000_000, datetime.UTC)
-        if moment > now:
-            return moment
+    if stored is not None and checked is not None and now >= _from_microseconds(checked):
+        if stored == 0:
+            return None
+        if _from_microseconds(stored) > now:
+            return _from_microseconds(stored)
     # It has passed (or was never stored): once per version of the lists, shared through the cache.
     key = NEXT_PUBLISH_KEY.format(version=lists_version)
     cached = cache_get(key)
@@ -190,8 +205,8 @@ def content_state(request):
     if state is None:
         language = translation.get_language_from_path(request.path_info)
         own = path_scope(request.path_info) if language and is_item_page(language, request.path_info) else LISTS
-        site, lists, stored, page = read_versions([SITE, LISTS, NEXT_PUBLISH, own])
-        boundary = next_publish_at(lists, stored)
+        site, lists, stored, checked, page = read_versions([SITE, LISTS, NEXT_PUBLISH, NEXT_PUBLISH_CHECKED, own])
+        boundary = next_publish_at(lists, stored, checked)
         moment = boundary.timestamp() if boundary else "-"
         state = request._content_state = (f"{site}.{own}.{page}:{moment}", f"{site}:{moment}", boundary)
     return state
@@ -365,7 +380,7 @@ def content_changed(sender, instance, signal, using="default", raw=False, action
     """
     if getattr(instance, "_meta", None) is None or instance._meta.app_label != "education":
         return
-    moment = _moment(signal, action)
+    moment = _before_or_after(signal, action)
     if moment is None:
         return
     if raw:  # fixtures: related rows may not exist yet, so no relation can be followed
@@ -410,7 +425,7 @@ def _relation_scopes(instance, model, pk_set, using):
     return scopes
 
 
-def _moment(signal, action):
+def _before_or_after(signal, action):
     """"before" or "after" the change the signal is about; None for the m2m signals nothing needs."""
     if action is not None:
         if action == "pre_clear":

@@ -275,14 +275,12 @@ def test_unpublishing_a_footer_page_removes_it_from_every_page(client, admin_use
 
 
 def test_a_broken_cache_serves_pages_uncached_and_logs_it(client, settings, monkeypatch, caplog):
-    import socket
-
     from education import cache as page_cache
 
+    from .serving import free_port
+
     monkeypatch.setattr(page_cache, "_cache_down_until", 0.0)  # restored after the test, for the tests that follow
-    with socket.socket() as sock:  # a port nothing listens on
-        sock.bind(("127.0.0.1", 0))
-        closed = sock.getsockname()[1]
+    closed = free_port()
     settings.CACHES = {"default": cache_from_url(f"redis://127.0.0.1:{closed}/0")}
     article = make_article(title_en="Still readable")
     for _ in range(2):

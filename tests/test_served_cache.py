@@ -18,7 +18,7 @@ import time
 import pytest
 from django.conf import settings
 
-from .serving import serve
+from .serving import free_port, serve
 from .utils import form_data
 
 pytestmark = pytest.mark.served
@@ -160,9 +160,7 @@ def redis_url(tmp_path):
         if os.environ.get("CI"):
             pytest.fail("redis-server is not installed (apt-get install redis-server); CI must run this test")
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
         stdout=subprocess.DEVNULL,
@@ -185,9 +183,7 @@ def test_two_workers_sharing_redis_never_show_a_withdrawn_or_old_page(tmp_path, 
 
 
 def test_with_the_shared_cache_down_patients_get_pages_and_staff_can_save(tmp_path):
-    with socket.socket() as sock:  # a port nothing listens on: every cache call fails at once
-        sock.bind(("127.0.0.1", 0))
-        closed = sock.getsockname()[1]
+    closed = free_port()  # nothing listens there: every cache call fails at once
     with serve(tmp_path, workers=2, cache_url=f"redis://127.0.0.1:{closed}/0") as portal:
         token, info = prepare(portal)
         for path in info["pages"]:
