@@ -1,7 +1,11 @@
 """`make bench`: build a benchmark library, serve it with gunicorn in production mode, and measure it with wrk.
 
 Every page type in both languages is measured twice, with the page cache off (cold) and on (warm), each right after
-the constant `/healthz` view of the same server (the framework's floor), which its ratio is taken against.
+the constant `/healthz` view of the same server (the framework's floor), which its ratio is taken against. Like
+patients, wrk spreads over the library: a Lua script rotates through up to 1,000 different addresses of the page
+type (every address where there are fewer: one home page, a few dozen topic and question list pages), so
+per-process memos and caches are exercised as real traffic would. With the page cache on, a last round measures
+each page type just after an editor saved an article. Each worker's memory is reported after each server.
 Environment:
 
     BENCH_SIZE=large     10,000 articles instead of 1,000
@@ -33,6 +37,19 @@ WORKERS = 2
 PAGES = ("home", "topic", "article", "procedure", "faq", "search")
 # wrk prints these after its run; latency is in microseconds.
 WRK_REPORT = """
+local paths, index = {}, 0
+init = function(args)
+  if args[1] then
+    for line in io.lines(args[1]) do paths[#paths + 1] = line end
+    math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+    index = math.random(#paths)  -- each run starts elsewhere in the list
+  end
+end
+request = function()
+  if #paths == 0 then return wrk.format() end
+  index = index % #paths + 1
+  return wrk.format("GET", paths[index])
+end
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status
   io.write(string.format("BENCH requests=%d errors=%d p50=%d p95=%d p99=%d\\n",
@@ -113,29 +130,31 @@ class Server:
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def peak_rss_mb(self):
-        """The largest VmHWM (peak resident memory) among the workers."""
+    def worker_memory(self):
+        """(resident, peak resident) memory in MB of each worker, now."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        peaks = []
+        memory = []
         for pid in children:
             status = Path(f"/proc/{pid}/status").read_text()
-            peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
-        return max(peaks)
+            rss, peak = (int(re.search(rf"{name}:\s+(\d+) kB", status).group(1)) / 1024 for name in ("VmRSS", "VmHWM"))
+            memory.append((rss, peak))
+        return memory
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
 
 
-def measure(server, path, script, seconds):
-    """wrk for `seconds` at CONNECTIONS connections."""
+def measure(server, path, script, seconds, addresses=None):
+    """wrk for `seconds` at CONNECTIONS connections, on `path` or rotating through the file of `addresses`."""
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "20s", "-s", script, server.url(path)],
+        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "20s", "-s", script, server.url(path),
+         *(["--", str(addresses)] if addresses else [])],
         check=True, capture_output=True, text=True,
     ).stdout
     found = dict(re.findall(r"(\w+)=(\d+)", output.split("BENCH", 1)[1]))
     if int(found["errors"]):
-        sys.exit(f"wrk saw {found['errors']} errors on {path}:\n{output}")
+        sys.exit(f"wrk saw {found['errors']} errors on {addresses or path}:\n{output}")
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": int(found["p50"]) / 1000,
@@ -144,25 +163,39 @@ def measure(server, path, script, seconds):
     }
 
 
-def measure_against_baseline(server, path, script):
-    """The page in ROUNDS rounds, each right after /healthz on the same server; the median of each figure.
+def measure_against_baseline(server, addresses, script, warm_up_seconds=0):
+    """The page type in ROUNDS rounds, each right after /healthz on the same server; the median of each figure.
 
     Alternating keeps the ratio honest on a shared machine: a baseline taken minutes earlier would measure the
-    neighbours' load as much as the page. None when the page is not a 200 (not built yet).
+    neighbours' load as much as the page. None when the first address is not a 200 (the page is not built yet).
     """
-    if get(server.url(path)) != 200:
+    paths = addresses.read_text().split()
+    if get(server.url(paths[0])) != 200:
         return None, None, None
-    for _ in range(20):  # warm up both workers: templates, connections, memoised Markdown, the page cache
+    for path in paths[:20]:  # templates, connections
         get(server.url(path))
+    if warm_up_seconds:  # the page cache: every address, a few times, so each worker has its own copy
+        measure(server, "/", script, warm_up_seconds, addresses)
     baselines, results = [], []
     for _ in range(ROUNDS):
         server.wait_until_idle()
         baselines.append(measure(server, "/healthz", script, 1))
-        results.append(measure(server, path, script, SECONDS))
+        results.append(measure(server, "/", script, SECONDS, addresses))
     baseline = {key: statistics.median(b[key] for b in baselines) for key in baselines[0]}
     result = {key: statistics.median(r[key] for r in results) for key in results[0]}
     ratio = statistics.median(r["rps"] / b["rps"] for r, b in zip(results, baselines, strict=True))
     return result, baseline, ratio
+
+
+def measure_after_save(server, addresses, script, saver):
+    """One round right after an editor's save (one article changed): how much of the cache the save left warm."""
+    server.wait_until_idle()
+    baseline = measure(server, "/healthz", script, 1)
+    saver.stdin.write("save\n")
+    saver.stdin.flush()
+    saver.stdout.readline()
+    result = measure(server, "/", script, SECONDS, addresses)
+    return result, baseline, result["rps"] / baseline["rps"]
 
 
 def main():
@@ -181,59 +214,97 @@ def main():
     }
     script = tmp / "report.lua"
     script.write_text(WRK_REPORT)
-    rows = []
+    rows, after_save, memory = [], [], {}
     try:
         size = os.environ.get("BENCH_SIZE", "default")
         database = "PostgreSQL" if drop_database else "SQLite"
         print(f"Building the {size} benchmark library on {database} ...", flush=True)
         run([PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env)
-        pages = json.loads(run([PYTHON, "bench/seed.py"], env, capture_output=True, text=True).stdout)
+        seeded = json.loads(run([PYTHON, "bench/seed.py"], env, capture_output=True, text=True).stdout)
         run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env)
-        memory = {}
+        files = {}
+        for language in ("en", "it"):
+            for page in PAGES:
+                files[page, language] = tmp / f"{page}-{language}.txt"
+                files[page, language].write_text("\n".join(seeded["addresses"][language][page]) + "\n")
+        cold_rps = {}
         for mode, page_cache in (("cold", False), ("warm", True)):
             server = Server(env, page_cache)
             try:
                 for page in PAGES:
                     for language in ("en", "it"):
-                        measured = measure_against_baseline(server, pages[language][page], script)
-                        rows.append((page, language, mode, *measured))
-                memory[mode] = server.peak_rss_mb()
+                        count = len(seeded["addresses"][language][page])
+                        # Three passes over the addresses at the uncached rate, within reason.
+                        warm_up = min(30, max(2, round(3 * count / cold_rps.get((page, language), 100)))) \
+                            if page_cache else 0
+                        measured = measure_against_baseline(server, files[page, language], script, warm_up)
+                        rows.append((page, language, mode, count, *measured))
+                        if measured[0]:
+                            cold_rps.setdefault((page, language), measured[0]["rps"])
+                memory[mode] = server.worker_memory()
+                if page_cache:
+                    saver = subprocess.Popen(
+                        [PYTHON, "bench/seed.py", "--saver"], env=env, cwd=ROOT, text=True,
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    )
+                    try:
+                        for page in PAGES:
+                            for language in ("en", "it"):
+                                if get(server.url(seeded["addresses"][language][page][0])) == 200:
+                                    after_save.append(
+                                        (page, language, *measure_after_save(server, files[page, language], script, saver))
+                                    )
+                    finally:
+                        saver.stdin.close()
+                        saver.wait(timeout=30)
             finally:
                 server.stop()
-        report(rows, memory, size, database)
+        report(rows, after_save, memory, size, database)
     finally:
         if drop_database:
             drop_database()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def report(rows, memory, size, database):
+def report(rows, after_save, memory, size, database):
     print()
     print(
         f"{database}, {size} library, gunicorn {WORKERS} sync workers, wrk -t1 -c{CONNECTIONS}, "
-        f"median of {ROUNDS} rounds of {SECONDS} s per page, each after 1 s of /healthz"
+        f"median of {ROUNDS} rounds of {SECONDS} s per page, each after 1 s of /healthz; "
+        "each round rotates through the page type's addresses"
     )
     print()
-    print("| page | lang | page cache | requests/s | p50 ms | p95 ms | p99 ms | /healthz requests/s | ratio |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for page, language, mode, result, baseline, ratio in rows:
+    print("| page | lang | addresses | page cache | requests/s | p50 ms | p95 ms | p99 ms | /healthz requests/s | ratio |")
+    print("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for page, language, mode, count, result, baseline, ratio in rows:
         mode_name = "off" if mode == "cold" else "on"
         if result is None:
-            print(f"| {page} | {language} | {mode_name} | n/a | n/a | n/a | n/a | n/a | n/a |")
+            print(f"| {page} | {language} | {count} | {mode_name} | n/a | n/a | n/a | n/a | n/a | n/a |")
             continue
         print(
-            f"| {page} | {language} | {mode_name} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p95']:.1f} "
-            f"| {result['p99']:.1f} | {baseline['rps']:.0f} | {ratio:.2f} |"
+            f"| {page} | {language} | {count} | {mode_name} | {result['rps']:.0f} | {result['p50']:.1f} "
+            f"| {result['p95']:.1f} | {result['p99']:.1f} | {baseline['rps']:.0f} | {ratio:.2f} |"
         )
     print()
-    print(
-        f"worker peak RSS: cache off {memory['cold']:.0f} MB, cache on {memory['warm']:.0f} MB "
-        "(largest VmHWM of the workers)"
-    )
+    print(f"Just after a save (page cache on; one article saved, then one {SECONDS} s round):")
+    print()
+    print("| page | lang | requests/s | p50 ms | p99 ms | /healthz requests/s | ratio |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for page, language, result, baseline, ratio in after_save:
+        print(
+            f"| {page} | {language} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
+            f"| {baseline['rps']:.0f} | {ratio:.2f} |"
+        )
+    print()
+    for mode, workers in memory.items():
+        listed = ", ".join(f"{rss:.0f} MB (peak {peak:.0f} MB)" for rss, peak in workers)
+        print(f"worker memory, page cache {'off' if mode == 'cold' else 'on'}: {listed}")
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(f"load average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} CPUs")
-    cached = [ratio for _page, _lang, mode, result, _baseline, ratio in rows if mode == "warm" and result]
+    cached = [ratio for _page, _lang, mode, _n, result, _baseline, ratio in rows if mode == "warm" and result]
+    uncached = [ratio for _page, _lang, mode, _n, result, _baseline, ratio in rows if mode == "cold" and result]
     print(f"slowest page/baseline ratio: {min(cached):.2f}")
+    print(f"slowest uncached page/baseline ratio: {min(uncached):.2f}")
 
 
 if __name__ == "__main__":

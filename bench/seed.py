@@ -10,6 +10,7 @@ import os
 import random
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
@@ -30,8 +31,9 @@ from education.models import (  # noqa: E402
 )
 
 SIZES = {
-    "default": {"articles": 1_000, "procedures": 100, "faqs": 500},
-    "large": {"articles": 10_000, "procedures": 100, "faqs": 500},
+    # 500 treatments, so the benchmark rotates through as many treatment pages as it asks for (bench/run.py).
+    "default": {"articles": 1_000, "procedures": 500, "faqs": 500},
+    "large": {"articles": 10_000, "procedures": 500, "faqs": 500},
     "tiny": {"articles": 30, "procedures": 5, "faqs": 24},  # for the test of this script
 }
 BODY_BYTES = 6_000
@@ -187,11 +189,12 @@ def link_many(through, left, lefts, right, rights, rng, how_many):
     through.objects.bulk_create(rows, batch_size=2_000)
 
 
-def search_url(language):
+def search_url(language, query=SEARCH_WORD):
+    query = urlencode({"q": query})
     try:
-        return reverse("education:search") + f"?q={SEARCH_WORD}"
+        return reverse("education:search") + f"?{query}"
     except NoReverseMatch:
-        return f"/{language}/search/?q={SEARCH_WORD}"  # not built yet: the benchmark reports it as n/a
+        return f"/{language}/search/?{query}"  # not built yet: the benchmark reports it as n/a
 
 
 def pages_to_measure(articles, procedures, topics):
@@ -212,6 +215,51 @@ def pages_to_measure(articles, procedures, topics):
                 "search": search_url(language),
             }
     return pages
+
+
+# The benchmark rotates through this many different addresses of each page type and language, where there are so
+# many (there is one home page, and topic and question lists have a few dozen pages in all).
+ADDRESSES = 1_000
+
+
+def addresses_to_measure():
+    """Many different addresses of each page type per language, as patients spread over the library."""
+    from education.views import FAQS_PER_PAGE, ITEMS_PER_PAGE
+
+    rng = random.Random(15)
+    articles = list(Article.objects.published().order_by("pk")[:ADDRESSES])
+    procedures = list(ProcedureNote.objects.published().order_by("pk")[:ADDRESSES])
+    topics = list(Topic.objects.order_by("pk"))
+    faq_pages = -(-FAQ.objects.published().count() // FAQS_PER_PAGE)
+    addresses = {}
+    for language in ("en", "it"):
+        with translation.override(language):
+            topic_pages = [
+                f"{topic.get_absolute_url()}?page={n}"
+                for topic in topics
+                for n in range(1, -(-Article.objects.published().filter(topics=topic).count() // ITEMS_PER_PAGE) + 1)
+            ]
+            faq_url = reverse("education:faq")
+            words = WORDS[language]
+            queries = sorted({f"{a} {b}" for a in words for b in words if a != b})
+            addresses[language] = {
+                "home": [f"/{language}/"],
+                "topic": topic_pages,
+                "article": [article.get_absolute_url() for article in articles],
+                "procedure": [procedure.get_absolute_url() for procedure in procedures],
+                "faq": [f"{faq_url}?page={n}" for n in range(1, faq_pages + 1)]
+                + [f"{faq_url}?topic={topic.slug}" for topic in topics],
+                "search": [search_url(language, query) for query in rng.sample(queries, min(ADDRESSES, len(queries)))],
+            }
+    return addresses
+
+
+def save_an_article(rng):
+    """What an editor does: change one article's title and save it through the model, as the admin would."""
+    article = Article.objects.published().order_by("pk")[rng.randrange(Article.objects.published().count())]
+    article.title_en = article.title_en.rstrip(" *") + " *" * rng.randint(1, 3)
+    article.save()
+    return article.get_absolute_url()
 
 
 def prepare(size):
@@ -235,4 +283,11 @@ def prepare(size):
 
 
 if __name__ == "__main__":
-    print(json.dumps(prepare(os.environ.get("BENCH_SIZE", "default"))))
+    if sys.argv[1:] == ["--saver"]:
+        # For bench/run.py's "just after a save" round: one save per line read, the saved address printed back.
+        saver = random.Random(22)
+        for _line in sys.stdin:
+            print(save_an_article(saver), flush=True)
+    else:
+        pages = prepare(os.environ.get("BENCH_SIZE", "default"))
+        print(json.dumps({"pages": pages, "addresses": addresses_to_measure()}))

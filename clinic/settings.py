@@ -177,16 +177,34 @@ elif MEDIA_STORAGE != "filesystem":
 
 
 
+# A shared cache that stops answering must not hold a patient's request for long: pages are then served uncached.
+CACHE_TIMEOUT_SECONDS = 0.5
+
+
 def cache_from_url(url):
-    """DJANGO_CACHE_URL: empty for this process's memory, redis://host:port/db, or memcached://host:port."""
+    """DJANGO_CACHE_URL: empty for this process's memory, redis://host:port/db, or memcached://host:port.
+
+    Any of them is right with several workers or machines: what makes a page stale is kept in the database
+    (education/cache.py). A shared one only saves each process rendering the same pages again.
+    """
     if not url:
-        # Per process, so only right for one server process; several machines must share Redis or Memcached.
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+            },
+        }
     if url.startswith("memcached://"):
         servers = url.removeprefix("memcached://").split(",")
-        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": servers}
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": servers,
+            "OPTIONS": {"connect_timeout": CACHE_TIMEOUT_SECONDS, "timeout": CACHE_TIMEOUT_SECONDS},
+        }
     raise ImproperlyConfigured(f"DJANGO_CACHE_URL must start with redis://, rediss:// or memcached://, not {url!r}.")
 
 

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,7 +23,7 @@ class EducationConfig(AppConfig):
 
         from .cache import content_changed
 
-        for signal in (post_save, post_delete, m2m_changed):
+        for signal in (pre_save, post_save, pre_delete, post_delete, m2m_changed):
             signal.connect(content_changed)
 
 

@@ -1,90 +1,236 @@
-"""Whole-page cache for anonymous patients, cleared exactly when what they may see changes.
+"""Whole-page cache for anonymous patients: right on every worker and machine, and cleared only where content changed.
 
-A cached page is stored under a key that contains the *content version*: a token kept in the shared cache and
-replaced whenever content is saved, deleted or relinked, plus the next moment a scheduled item goes live. Changing
-either makes every old key unreachable at once, so no page outlives an edit or a publish time, on any machine that
-shares the cache. Nothing here is per-process state.
+What marks a page stale lives in the database, not in the cache: *content versions*, one row per scope in the table
+`education_content_version`, changed in the same transaction as the content they describe. Every process on every
+machine sees a change exactly when it commits. A patient request reads the versions it needs in one indexed query
+and looks its page up under a key made of them, so any cache backend is right: each process's own memory, or a Redis
+or Memcached that several machines share (which only saves them rendering the same page each).
+
+Scopes:
+- "site": what every page shows (the clinic, topics, reviewers, sources, images, the pages in the footer).
+- "lists": pages that list items (home, topics, lists, FAQ list, search, sitemap, feed); any change to an item.
+- one per address of an item's page: a change to that item, or to an item related to it either way (what its page
+  shows, or what shows it), before and after the change, so an edit leaves every other item's page warm.
+An item's page keys on "site" and its own address; every other page on "site" and "lists"; and every page on the
+next moment a scheduled item goes live, so no page outlives a publish time.
+
+If the cache itself fails (a shared Redis or Memcached is down), pages are served uncached and the failure is logged.
 """
+import contextlib
+import contextvars
+import datetime
+import functools
 import hashlib
-import uuid
+import logging
+import secrets
+import time
+from urllib.parse import unquote
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections
+from django.db.models import ForeignObjectRel, signals
 from django.http import HttpResponse
+from django.urls import NoReverseMatch, Resolver404, resolve
 from django.utils import timezone, translation
 
-VERSION_KEY = "content:version"
+logger = logging.getLogger(__name__)
+
+TABLE = "education_content_version"
+SITE = "site"
+LISTS = "lists"
+# Not versions: when the next scheduled item goes live, and when that was worked out (see bump()).
+NEXT_PUBLISH = "next-publish"
+NEXT_PUBLISH_CHECKED = "next-publish-checked"
+MOMENTS = {NEXT_PUBLISH, NEXT_PUBLISH_CHECKED}
+# The views that show one item (and the items related to it): their pages key on their own address's version.
+ITEM_PAGES = {"education:article", "education:procedure", "education:faq_detail", "education:page"}
+# Items every page shows (the footer lists the pages about the service): a change to one changes the whole site.
+SITE_WIDE_ITEMS = {"page"}
+# Rows only the search results read (the index, its vocabulary, the synonyms).
+LIST_ONLY_MODELS = {"searchdocument", "searchword", "synonym"}
+# Rows no patient page shows (the sign-off history): a change to one makes nothing stale.
+UNSEEN_MODELS = {"workflowevent"}
 NEXT_PUBLISH_KEY = "content:next-publish:{version}"
 NO_SCHEDULED_ITEM = "none"
 MISSING = object()
 # Pages rebuild at least this often even if nothing changed: a safety net, not the invalidation mechanism.
 PAGE_TIMEOUT = 24 * 60 * 60
+# After a cache error, this process leaves the cache alone for a while instead of waiting on it at every request.
+CACHE_RETRY_SECONDS = 5
+
+_cache_down_until = 0.0
+# Set when a model signal has bumped a version during the current request (see PageCacheMiddleware).
+_bumped = contextvars.ContextVar("content_version_bumped", default=False)
 
 
-def content_version():
-    """The current token; a missing one (evicted, or a fresh cache) is replaced by a new random one, never reused."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+# --- the cache, failing soft ---
 
 
-def bump_content_version():
-    """Make every cached page stale. Call it after any write that bypasses model signals (QuerySet.update)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def cache_get(key, default=None):
+    if time.monotonic() < _cache_down_until:
+        return default
+    try:
+        return cache.get(key, default)
+    except Exception:
+        _cache_failed("read")
+        return default
 
 
-def _bump_now_and_after_commit():
-    # Now, so the writing request itself never sees an old page; and again after commit, because a page rendered by
-    # another request between the first bump and the commit was built from the old rows.
-    bump_content_version()
-    transaction.on_commit(bump_content_version)
+def cache_set(key, value, timeout):
+    if time.monotonic() < _cache_down_until:
+        return
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        _cache_failed("write")
 
 
-def next_publish_at(version):
-    """The earliest future publish time among published items, or None; one query per content version."""
-    key = NEXT_PUBLISH_KEY.format(version=version)
-    cached = cache.get(key)
-    now = timezone.now()
-    if cached == NO_SCHEDULED_ITEM:
-        return None
-    if cached is not None and cached > now:
-        return cached
+def _cache_failed(action):
+    global _cache_down_until
+    _cache_down_until = time.monotonic() + CACHE_RETRY_SECONDS
+    logger.warning(
+        "Page cache %s failed; serving pages uncached for %s s", action, CACHE_RETRY_SECONDS, exc_info=True
+    )
+
+
+# --- content versions, in the database ---
+
+
+def path_scope(path):
+    return "path:" + hashlib.sha256(unquote(path).encode()).hexdigest()[:40]
+
+
+def read_versions(scopes, using="default"):
+    """The current version of each scope (0 for one never changed), in one indexed query."""
+    unique = list(dict.fromkeys(scopes))
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT scope, version FROM {TABLE} WHERE scope IN ({', '.join(['%s'] * len(unique))})", unique)
+        found = dict(cursor.fetchall())
+    return [found.get(scope, None if scope in MOMENTS else 0) for scope in scopes]
+
+
+def bump(scopes, using="default"):
+    """Make every page keyed on these scopes stale, in the caller's transaction: exactly when its changes commit.
+
+    Every change to content may also change when the next scheduled item goes live: that moment is stored beside
+    the versions (in microseconds since the epoch, 0 for none), with the moment it was worked out, so requests read
+    it in the same query.
+    """
+    # "lists" first in every statement: bumps lock the rows in one order, so two of them cannot deadlock.
+    ordered = [LISTS, *sorted(set(scopes) - {LISTS, *MOMENTS})]
+    moment = _scheduled_moment(using)
+    checked = timezone.now()  # after the query: the moment holds from here on
+    # A random new version rather than a count: a database restored from a backup, or a second database sharing
+    # the same Redis (tests, staging), never meets pages cached under versions it will reach again.
+    rows = [(scope, new_version()) for scope in ordered]
+    rows += [(NEXT_PUBLISH, _microseconds(moment) if moment else 0), (NEXT_PUBLISH_CHECKED, _microseconds(checked))]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (scope, version) VALUES {', '.join(['(%s, %s)'] * len(rows))} "
+            "ON CONFLICT (scope) DO UPDATE SET version = excluded.version",
+            [value for row in rows for value in row],
+        )
+    _bumped.set(True)
+
+
+def new_version():
+    return secrets.randbits(62)
+
+
+def _microseconds(moment):
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _from_microseconds(microseconds):
+    return datetime.datetime.fromtimestamp(microseconds / 1_000_000, datetime.UTC)
+
+
+def _scheduled_moment(using="default"):
+    """The earliest future publish time among published items, or None."""
     from .models import Publishable
 
     querysets = [
-        model.objects.boundaries()
+        model.objects.using(using).boundaries()
         for model in apps.get_app_config("education").get_models()
         if issubclass(model, Publishable)
     ]
     first = querysets[0].union(*querysets[1:]).order_by("moment").first()
-    moment = first["moment"] if first else None
-    cache.set(key, moment or NO_SCHEDULED_ITEM, PAGE_TIMEOUT)
+    return first["moment"] if first else None
+
+
+def bump_content_version():
+    """Make every cached page stale. Call it after any write that bypasses model signals (QuerySet.update)."""
+    bump([SITE])
+
+
+# --- what a request's page depends on ---
+
+
+@functools.lru_cache(maxsize=4096)
+def is_item_page(language, path):
+    with translation.override(language):
+        try:
+            return resolve(path).view_name in ITEM_PAGES
+        except Resolver404:
+            return False
+
+
+def next_publish_at(lists_version, stored, checked):
+    """The earliest future publish time, or None: as stored at the last change, or looked up once it has passed.
+
+    What was stored holds only from the moment it was worked out on: a clock behind the writer's (another machine's,
+    or a test's) looks it up itself.
+    """
+    now = timezone.now()
+    if stored is not None and checked is not None and now >= _from_microseconds(checked):
+        if stored == 0:
+            return None
+        if _from_microseconds(stored) > now:
+            return _from_microseconds(stored)
+    # It has passed (or was never stored): once per version of the lists, shared through the cache.
+    key = NEXT_PUBLISH_KEY.format(version=lists_version)
+    cached = cache_get(key)
+    if cached == NO_SCHEDULED_ITEM:
+        return None
+    if cached is not None and cached > now:
+        return cached
+    moment = _scheduled_moment()
+    cache_set(key, moment or NO_SCHEDULED_ITEM, PAGE_TIMEOUT)
     return moment
 
 
 def content_state(request):
-    """(version, next publish time, key stamp) for this request, read from the cache once."""
+    """(page stamp, site stamp, next publish time) for this request: the versions are read once, before any content."""
     state = getattr(request, "_content_state", None)
     if state is None:
-        version = content_version()
-        boundary = next_publish_at(version)
-        stamp = f"{version}:{boundary.timestamp() if boundary else '-'}"
-        state = request._content_state = (version, boundary, stamp)
+        language = translation.get_language_from_path(request.path_info)
+        own = path_scope(request.path_info) if language and is_item_page(language, request.path_info) else LISTS
+        site, lists, stored, checked, page = read_versions([SITE, LISTS, NEXT_PUBLISH, NEXT_PUBLISH_CHECKED, own])
+        boundary = next_publish_at(lists, stored, checked)
+        moment = boundary.timestamp() if boundary else "-"
+        state = request._content_state = (f"{site}.{own}.{page}:{moment}", f"{site}:{moment}", boundary)
     return state
 
 
+def site_version(request=None):
+    """What every page shows (the footer, glossary terms) is keyed on this: the request's when already read."""
+    state = getattr(request, "_content_state", None)
+    if state is not None:
+        return state[1]
+    (version,) = read_versions([SITE])
+    return str(version)
+
+
 def per_content(request, name, compute):
-    """compute(), shared through the cache until content changes or a scheduled item goes live."""
-    _version, boundary, stamp = content_state(request)
-    key = f"content:{name}:{stamp}"
-    found = cache.get(key, MISSING)
+    """compute() for something every page shows, shared through the cache until the site changes."""
+    _page_stamp, site_stamp, boundary = content_state(request)
+    key = f"content:{name}:{site_stamp}"
+    found = cache_get(key, MISSING)
     if found is MISSING:
         found = compute()
-        cache.set(key, found, _timeout_until(boundary))
+        cache_set(key, found, _timeout_until(boundary))
     return found
 
 
@@ -96,10 +242,10 @@ def _timeout_until(boundary):
 
 
 def page_key(request):
-    _version, _boundary, stamp = content_state(request)
+    page_stamp, _site_stamp, _boundary = content_state(request)
     language = translation.get_language_from_path(request.path_info)
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{stamp}:{language}:{path}"
+    return f"page:{page_stamp}:{language}:{path}"
 
 
 # Outside the language prefixes only the sitemap: it lists every item in both languages, so building it costs
@@ -129,7 +275,7 @@ def is_cacheable_response(request, response):
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GET pages of the patient site from the cache, keyed by the content version.
+    """Serve anonymous GET pages of the patient site from the cache, keyed by the content versions.
 
     Sits above the session middleware: a request without a session cookie is anonymous, so a hit skips sessions,
     authentication and the view. Middleware below this one has already added its headers to the stored response.
@@ -140,12 +286,16 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not settings.PAGE_CACHE or not is_cacheable_request(request):
-            response = self.get_response(request)
-            self._bump_after_staff_write(request)
+            token = _bumped.set(False)
+            try:
+                response = self.get_response(request)
+                self._bump_after_silent_staff_write(request)
+            finally:
+                _bumped.reset(token)
             return response
 
         key = page_key(request)
-        stored = cache.get(key)
+        stored = cache_get(key)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -155,26 +305,143 @@ class PageCacheMiddleware:
 
         response = self.get_response(request)
         if is_cacheable_response(request, response):
-            _version, boundary, _stamp = content_state(request)
+            _page_stamp, _site_stamp, boundary = content_state(request)
             stored = (response.status_code, list(response.items()), response.content)
-            cache.set(key, stored, _timeout_until(boundary))
+            cache_set(key, stored, _timeout_until(boundary))
         return response
 
     @staticmethod
-    def _bump_after_staff_write(request):
-        # Admin bulk actions may use QuerySet.update(), which sends no signal; any staff write counts as a change.
+    def _bump_after_silent_staff_write(request):
+        # A staff write that changed no model through save() or delete() may have used QuerySet.update(), which
+        # sends no signal: then anything may have changed. Writes that did send signals were bumped exactly.
         user = getattr(request, "user", None)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and user is not None and user.is_staff:
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and user is not None
+            and user.is_staff
+            and not _bumped.get()
+        ):
             bump_content_version()
 
 
-def content_changed(sender, **kwargs):
-    """Receiver for post_save, post_delete and m2m_changed.
+# --- what a change makes stale ---
+
+
+def _is_item(obj):
+    from .models import Publishable
+
+    return isinstance(obj, Publishable)
+
+
+def _own_scopes(item):
+    scopes = {SITE} if item._meta.model_name in SITE_WIDE_ITEMS else set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code), contextlib.suppress(NoReverseMatch):  # no address, no page to forget
+            scopes.add(path_scope(item.get_absolute_url()))
+    return scopes
+
+
+def _related_items(item):
+    """Every patient item related to `item` either way, through any relation: what its page shows, or what shows it."""
+    from .models import Publishable
+
+    for field in item._meta.get_fields():
+        if not field.is_relation or field.related_model is None or not issubclass(field.related_model, Publishable):
+            continue
+        reverse = isinstance(field, ForeignObjectRel)
+        if not reverse and not field.many_to_many:
+            related = getattr(item, field.name)
+            if related is not None:
+                yield related
+        elif reverse and field.one_to_one:
+            related = getattr(item, field.get_accessor_name(), None)
+            if related is not None:
+                yield related
+        else:
+            yield from _addresses_only(getattr(item, field.get_accessor_name() if reverse else field.name).all())
+
+
+def _addresses_only(queryset):
+    # Only what an address needs: a treatment may be linked from hundreds of articles, each with long texts.
+    model = queryset.model
+    return queryset.only(*[name for name in ("slug",) if any(f.name == name for f in model._meta.get_fields())])
+
+
+def item_scopes(item):
+    """The scopes a change to `item` makes stale, as its rows stand now."""
+    scopes = {LISTS} | _own_scopes(item)
+    if item.pk is not None:
+        for related in _related_items(item):
+            scopes |= _own_scopes(related)
+    return scopes
+
+
+def _stash(instance, scopes):
+    instance._stale_page_scopes = getattr(instance, "_stale_page_scopes", set()) | scopes
+
+
+def content_changed(sender, instance, signal, using="default", raw=False, action=None, model=None, pk_set=None,
+                    **kwargs):
+    """Receiver for pre/post save, pre/post delete and m2m_changed on the education models.
 
     A signal is the right hook here (the house style otherwise avoids them): invalidation must follow every write
     path, the admin, management commands and the shell alike, and it changes no data, it only forgets pages.
+    Before a change it notes what the rows showed (old addresses, old relations); after it, it bumps those and what
+    the rows show now, in the same transaction.
     """
-    if kwargs["instance"]._meta.app_label != "education":
+    if getattr(instance, "_meta", None) is None or instance._meta.app_label != "education":
         return
-    if kwargs.get("action", "post_").startswith("post_"):  # m2m_changed also fires before the change
-        _bump_now_and_after_commit()
+    if instance._meta.model_name in UNSEEN_MODELS:
+        return
+    moment = _before_or_after(signal, action)
+    if moment is None:
+        return
+    if raw:  # fixtures: related rows may not exist yet, so no relation can be followed
+        if moment == "after":
+            bump([SITE], using)
+        return
+    item = _is_item(instance)
+    if moment == "before":
+        if item and action is None and instance.pk is not None:
+            old = type(instance)._base_manager.using(using).filter(pk=instance.pk).first()
+            if old is not None:
+                _stash(instance, item_scopes(old))
+        elif item and action is not None:  # pre_clear: the relations about to go
+            _stash(instance, item_scopes(instance))
+        return
+
+    scopes = getattr(instance, "_stale_page_scopes", set())
+    instance._stale_page_scopes = set()
+    if action is not None:
+        scopes |= _relation_scopes(instance, model, pk_set, using)
+    elif not item:
+        scopes.add(LISTS if instance._meta.model_name in LIST_ONLY_MODELS else SITE)
+    elif signal is signals.post_save:
+        scopes |= item_scopes(instance)
+    else:  # post_delete: its relations are gone already; pre_delete noted them
+        scopes |= {LISTS} | _own_scopes(instance)
+    bump(scopes, using)
+
+
+def _relation_scopes(instance, model, pk_set, using):
+    """A relation added or removed: the pages at both ends, or the whole site when neither end is a patient item."""
+    from .models import Publishable
+
+    scopes = {LISTS}
+    if _is_item(instance):
+        scopes |= _own_scopes(instance)
+    if issubclass(model, Publishable):
+        for related in _addresses_only(model._base_manager.using(using).filter(pk__in=pk_set or ())):
+            scopes |= _own_scopes(related)
+    elif not _is_item(instance):
+        scopes.add(SITE)
+    return scopes
+
+
+def _before_or_after(signal, action):
+    """"before" or "after" the change the signal is about; None for the m2m signals nothing needs."""
+    if action is not None:
+        if action == "pre_clear":
+            return "before"
+        return "after" if action.startswith("post_") else None
+    return "before" if signal in (signals.pre_save, signals.pre_delete) else "after"

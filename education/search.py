@@ -36,7 +36,6 @@ import functools
 import html
 import itertools
 import re
-import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +45,6 @@ from urllib.parse import urlencode
 import simplemma
 import snowballstemmer
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
@@ -70,7 +68,6 @@ MAX_SYNONYM_WORDS = 4  # the longest synonym phrase looked for in a query
 PER_PAGE = 10
 RERANKED = 10  # the engine's best matches that are ranked again here; a multiple of PER_PAGE keeps pages whole
 SNIPPET_WORDS = 30
-SYNONYMS_VERSION_KEY = "search-synonyms-version"
 # Engines mark matched words with these; the stored text never holds control characters, so they cannot clash.
 MARK_START, MARK_END = "\x02", "\x03"
 LEMMA_MARK = "="  # lemmas are indexed as "=lemma", so a word as typed also matches its own form, and ranks higher
@@ -205,14 +202,13 @@ _SYNONYMS = {}  # {language: (version, table)}: this process's copy, valid while
 def synonyms(language):
     """{tokens of a term as written: the forms of its groups} for `language`, from this process's copy.
 
-    The copy is kept while the version in the cache stays the same; saving or deleting a Synonym sets a new version
-    (see connect_signals), and so does a cleared cache. Reading a small number from the cache is cheap; the table
-    itself would cost milliseconds to unpickle on every search.
+    The copy is kept while the version of the lists stays the same. That version lives in the database (see
+    education.cache), and saving or deleting a Synonym changes it, so every worker on every machine reads the new
+    synonyms at its next search; a per-process cache could not tell another worker.
     """
-    version = cache.get(SYNONYMS_VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.set(SYNONYMS_VERSION_KEY, version, None)
+    from .cache import LISTS, read_versions
+
+    (version,) = read_versions([LISTS])
     memo = _SYNONYMS.get(language)
     if memo and memo[0] == version:
         return memo[1]
@@ -234,11 +230,6 @@ def _term_forms(words, language):
     tokens = [word_tokens(word, language) for word in words]
     by_lemma = tuple(lemma if lemma[1:] == exact else exact for exact, lemma, _stem in tokens)
     return {tuple(exact for exact, _lemma, _stem in tokens), by_lemma}
-
-
-def synonyms_changed(**kwargs):
-    """Make every process read the synonyms again (post_save/post_delete receiver; call it after bulk writes)."""
-    cache.set(SYNONYMS_VERSION_KEY, time.time_ns(), None)
 
 
 # --- Queries ---------------------------------------------------------------------------------------------------
@@ -748,8 +739,6 @@ def connect_signals():
     for kind in KINDS.values():
         post_save.connect(_item_saved, sender=kind.model, dispatch_uid=f"search-index-{kind.name}")
         post_delete.connect(_item_deleted, sender=kind.model, dispatch_uid=f"search-unindex-{kind.name}")
-    post_save.connect(synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-saved")
-    post_delete.connect(synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-deleted")
 
 
 # --- Searching -----------------------------------------------------------------------------------------------------

@@ -9,14 +9,11 @@ glossary's version, so a text is marked once per version, not per request.
 import hashlib
 import html
 import re
-import uuid
 from html.parser import HTMLParser
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-VERSION_KEY = "glossary:version"
 MARKED_TIMEOUT = 7 * 24 * 60 * 60
 # Never marked inside these: a link is already a way out, a heading is a title, code is code.
 SKIPPED = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "abbr", "dfn", "th", "summary", "details"}
@@ -28,24 +25,20 @@ VOID = {"br", "hr", "img", "wbr", "col", "input", "source"}
 _tables = {}
 
 
-def glossary_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+def glossary_version(request=None):
+    """The site's content version (see education.cache): it lives in the database, so every worker on every machine
+    sees a term's edit at once; read with the request's other versions when the page cache has read them."""
+    from education.cache import site_version
+
+    return site_version(request)
 
 
 def glossary_changed(sender, **kwargs):
-    """Receiver for Term saves and deletes: new marked texts, and every cached page rebuilt (it may list the term)."""
+    """Receiver for Term saves and deletes: new marked texts, and every cached page rebuilt (it may list the term).
+    The site's version changes in the same transaction as the term."""
     from education.cache import bump_content_version
 
-    def bump():
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        bump_content_version()
-
-    bump()
-    transaction.on_commit(bump)
+    bump_content_version()
 
 
 class Table:

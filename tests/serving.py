@@ -137,7 +137,8 @@ def _manage(env, *args):
     return result.stdout
 
 
-def _free_port():
+def free_port():
+    """A loopback port nothing listens on now (the server's, a Redis's, or a closed one for a test)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -184,7 +185,7 @@ def serve(tmp_path, *, workers=2, cache_url="", database_url=None, env=None):
             **(env or {}),
         }
         _manage(server_env, "migrate", "--noinput", "--verbosity", "0")
-        port = _free_port()
+        port = free_port()
         log = tmp_path / f"gunicorn-{port}.log"
         with log.open("w") as log_file:
             process = subprocess.Popen(

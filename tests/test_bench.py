@@ -48,3 +48,30 @@ def test_benchmark_refuses_a_database_that_already_has_content(client):
     make_article()
     with pytest.raises(SystemExit, match="must start empty"):
         load_seed().prepare("tiny")
+
+
+def test_benchmark_rotates_through_addresses_that_all_work(client):
+    seed = load_seed()
+    seed.prepare("tiny")
+    addresses = seed.addresses_to_measure()
+    for language, kinds in addresses.items():
+        assert set(kinds) == {"home", "topic", "article", "procedure", "faq", "search"}
+        assert len(kinds["article"]) == 30 and len(set(kinds["search"])) == len(kinds["search"]) > 500
+        for name, paths in kinds.items():
+            for path in paths[:40]:
+                response = client.get(path)
+                assert response.status_code == 200, path
+                assert BeautifulSoup(response.text, "html.parser").html["lang"] == language
+
+
+def test_benchmark_saver_changes_one_published_article(client):
+    import random
+
+    from education.models import Article
+
+    seed = load_seed()
+    seed.prepare("tiny")
+    path = seed.save_an_article(random.Random(1))
+    saved = Article.objects.get(slug_en=path.rstrip("/").rsplit("/", 1)[1])
+    assert saved.title_en.endswith("*")
+    assert "*" in client.get(path).text

@@ -1,6 +1,7 @@
 """Anonymous pages come from the cache until what patients may see changes, and never a moment longer.
 
-A request served from the cache makes no database query at all; the tests use that to tell a hit from a render.
+A request served from the cache makes exactly one database query, the read of the content versions that mark a page
+stale on every worker; the tests use that to tell a hit from a render.
 """
 import datetime
 
@@ -17,10 +18,12 @@ from education import services
 from education.cache import is_cacheable_response
 from education.models import Article, Status
 
-from .factories import make_article, make_clinic, make_clinician, make_topic
+from .factories import make_article, make_clinic, make_clinician, make_faq, make_page, make_procedure, make_topic
 
 pytestmark = pytest.mark.django_db
 
+# The content versions, read in one indexed query; a hit asks the database nothing else.
+HIT_QUERIES = 1
 NINE = datetime.datetime(2026, 5, 1, 9, 0, tzinfo=datetime.UTC)
 
 
@@ -33,7 +36,7 @@ def _clinic(settings):
 def cached_get(client, url, django_assert_num_queries):
     """Fetch `url` twice; the second answer must be the cached copy of the first."""
     first = client.get(url)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(HIT_QUERIES):
         second = client.get(url)
     assert second.content == first.content
     return second
@@ -43,7 +46,7 @@ def renders(client, url):
     """True when answering `url` took the database, i.e. the answer was not a cached copy."""
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    return len(queries) > 0
+    return len(queries) > HIT_QUERIES
 
 
 def test_anonymous_page_is_served_from_cache_in_each_language(client, django_assert_num_queries):
@@ -131,7 +134,7 @@ def test_scheduled_article_appears_exactly_at_its_time_though_the_page_was_cache
     assert "Scheduled advice" not in cached_get(client, url, django_assert_num_queries).text
 
     time_machine.move_to(NINE + datetime.timedelta(minutes=59, seconds=59), tick=False)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(HIT_QUERIES):
         assert "Scheduled advice" not in client.get(url).text
 
     time_machine.move_to(NINE + datetime.timedelta(hours=1), tick=False)
@@ -203,10 +206,86 @@ def test_healthz_is_constant_and_not_cached(client, django_assert_num_queries):
 
 def test_cache_backend_follows_the_cache_url():
     assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
-    assert cache_from_url("redis://cache:6379/1") == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://cache:6379/1",
-    }
+    redis = cache_from_url("redis://cache:6379/1")
+    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["LOCATION"] == "redis://cache:6379/1"
+    # A cache that stops answering holds a request for half a second at most, then the page is served uncached.
+    assert redis["OPTIONS"]["socket_timeout"] == redis["OPTIONS"]["socket_connect_timeout"] == 0.5
     assert cache_from_url("memcached://a:11211,b:11211")["LOCATION"] == ["a:11211", "b:11211"]
     with pytest.raises(ImproperlyConfigured, match="DJANGO_CACHE_URL"):
         cache_from_url("mysql://nope")
+
+
+def test_editing_an_article_leaves_other_item_pages_cached(client, django_assert_num_queries):
+    edited, other = make_article(title_en="Edited"), make_article(title_en="Untouched")
+    procedure = make_procedure(title_en="Unrelated treatment")
+    for url in (edited.get_absolute_url(), other.get_absolute_url(), procedure.get_absolute_url()):
+        cached_get(client, url, django_assert_num_queries)
+    edited.title_en = "Edited again"
+    edited.save()
+    for url in (other.get_absolute_url(), procedure.get_absolute_url()):
+        with django_assert_num_queries(HIT_QUERIES):
+            client.get(url)
+    assert "Edited again" in client.get(edited.get_absolute_url()).text
+    assert "Edited again" in client.get("/en/").text
+
+
+def test_unpublishing_an_article_refreshes_the_treatment_page_that_lists_it(client, admin_user, django_assert_num_queries):
+    procedure = make_procedure()
+    article = make_article(title_en="Related advice")
+    article.procedures.add(procedure)
+    assert "Related advice" in cached_get(client, procedure.get_absolute_url(), django_assert_num_queries).text
+    services.unpublish(item=article, user=admin_user)
+    assert "Related advice" not in client.get(procedure.get_absolute_url()).text
+
+
+def test_a_question_moved_to_another_article_leaves_the_first_article_page(client, django_assert_num_queries):
+    first, second = make_article(), make_article()
+    faq = make_faq(article=first, question_en="Moving question?")
+    assert "Moving question?" in cached_get(client, first.get_absolute_url(), django_assert_num_queries).text
+    cached_get(client, second.get_absolute_url(), django_assert_num_queries)
+    faq.article = second
+    faq.save()
+    assert "Moving question?" not in client.get(first.get_absolute_url()).text
+    assert "Moving question?" in client.get(second.get_absolute_url()).text
+
+
+def test_a_new_address_leaves_nothing_at_the_old_one(client, django_assert_num_queries):
+    article = make_article(slug_en="old-address")
+    cached_get(client, "/en/articles/old-address/", django_assert_num_queries)
+    article.slug_en = "new-address"
+    article.save()
+    assert client.get("/en/articles/old-address/").status_code == 404
+    assert client.get("/en/articles/new-address/").status_code == 200
+
+
+def test_renaming_a_topic_refreshes_every_page(client, django_assert_num_queries):
+    topic = make_topic(name_en="Old topic name")
+    article = make_article(topics=[topic])
+    assert "Old topic name" in cached_get(client, article.get_absolute_url(), django_assert_num_queries).text
+    topic.name_en = "New topic name"
+    topic.save()
+    assert "New topic name" in client.get(article.get_absolute_url()).text
+
+
+def test_unpublishing_a_footer_page_removes_it_from_every_page(client, admin_user, django_assert_num_queries):
+    page = make_page(title_en="About the service")
+    article = make_article()
+    assert "About the service" in cached_get(client, article.get_absolute_url(), django_assert_num_queries).text
+    services.unpublish(item=page, user=admin_user)
+    assert "About the service" not in client.get(article.get_absolute_url()).text
+
+
+def test_a_broken_cache_serves_pages_uncached_and_logs_it(client, settings, monkeypatch, caplog):
+    from education import cache as page_cache
+
+    from .serving import free_port
+
+    monkeypatch.setattr(page_cache, "_cache_down_until", 0.0)  # restored after the test, for the tests that follow
+    closed = free_port()
+    settings.CACHES = {"default": cache_from_url(f"redis://127.0.0.1:{closed}/0")}
+    article = make_article(title_en="Still readable")
+    for _ in range(2):
+        response = client.get(article.get_absolute_url())
+        assert response.status_code == 200 and "Still readable" in response.text
+    assert "Page cache read failed; serving pages uncached" in caplog.text

@@ -17,7 +17,7 @@ def _page(context):
     holder = context.get("request") or context.render_context
     state = getattr(holder, "_glossary", None)
     if state is None:
-        state = {"version": glossary_version(), "used": []}
+        state = {"version": glossary_version(context.get("request")), "used": []}
         setattr(holder, "_glossary", state)
     return state
 

@@ -3,8 +3,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from education.cache import LISTS, bump
 from education.models import Synonym
-from education.search import DATA, synonyms_changed
+from education.search import DATA
 from education.search_models import split_terms
 
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             if not dry_run:
                 Synonym.objects.bulk_create(Synonym(language=language, terms=group) for group in missing)
                 if missing:
-                    synonyms_changed()  # bulk_create sends no post_save
+                    bump([LISTS])  # bulk_create sends no post_save: the next search reads the synonyms again
         if verbosity:
             counts = ", ".join(f"{language} {count}" for language, count in added.items())
             verb = "Would add" if dry_run else "Added"
