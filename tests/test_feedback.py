@@ -246,13 +246,13 @@ def test_too_long_comment_is_refused_with_the_limit(patient, article):
 def test_feedback_leaves_the_cached_page_alone_and_nothing_sets_a_cookie(patient, article, django_assert_num_queries):
     url = url_in(article, "en")
     first = patient.get(url)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # the page cache's read of the content versions
         assert patient.get(url).content == first.content  # cached
     action, data = form_on(patient, url)
     posted = patient.post(action, data, follow=True)
     assert posted.redirect_chain == [(url + "#feedback-thanks", 303)]
     # The thank-you page is the cached page, the same for everyone: the fragment, not the server, shows the thanks.
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # the page cache's read of the content versions
         after = patient.get(url)
     assert after.content == first.content
     for response in (first, posted, after, *[patient.get(u) for u in ("/en/", "/it/", url_in(article, "it"))]):

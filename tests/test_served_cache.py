@@ -77,7 +77,7 @@ def fetch_from_every_worker(portal, path, times=2):
 
 
 def prepare(portal):
-    portal.manage("load_demo")
+    portal.manage("load_demo", "--allow-without-debug")
     portal.create_superuser("boss", PASSWORD)
     token = secrets.token_hex(4)
     info = json.loads(portal.manage("shell", "--no-imports", "-c", PAGES_SCRIPT.format(token=token)))

@@ -18,7 +18,7 @@ def first_versions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("education", "0005_article_visibility_index")]
+    dependencies = [("education", "0009_clinical_signoff")]
 
     operations = [
         migrations.RunSQL(
