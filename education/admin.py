@@ -408,3 +408,5 @@ class ImageAdmin(TranslationTabsAdmin):
             obj.thumbnail_url,
             round(120 * obj.height / obj.width) if obj.width else 120,
         )
+
+from . import rules_admin  # noqa: E402,F401  (the risky-claim rules: their own module)
