@@ -183,3 +183,14 @@ def test_editors_read_the_rules_and_reviewers_edit_them(client):
     client.force_login(make_staff("rita", "Clinical reviewers"))
     assert client.get(ADD_URL).status_code == 200
     assert client.get(reverse("admin:education_claimrule_delete", args=[rule.pk])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_gets_the_shipped_rules_again():
+    # What the browser tests' live server leaves behind: every table emptied, then post_migrate.
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert ClaimRule.objects.count() == sum(len(quality.shipped_rules(c)) for c, _name in settings.LANGUAGES)
+    assert [c.phrase for c in find_risky_claims("Results are guaranteed.", "en")] == ["guaranteed"]
