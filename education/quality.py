@@ -519,24 +519,30 @@ def _parse_rule(pattern, lists, language):
     return tuple(items), not_followed_by
 
 
-@functools.cache
-def _shipped(language):
-    """(word lists, denial word, rules) of one language from the data file; rules as (category, pattern, reason,
-    safer wording). The word lists belong to the checker; the rules are the starting data of the staff's list."""
-    lists, raw_rules, section, defaults, denial = {}, [], None, {}, ""
-
-    for number, line in enumerate(PHRASES_FILE.read_text(encoding="utf-8").splitlines(), 1):
+def _data_lines(path, example):
+    """(line number, [language, kind], line) for each line of a data file under a "[language kind]" heading."""
+    section = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         if line.startswith("["):
-            parts = line.strip("[]").split()
-            if len(parts) != 2 or parts[0] not in LANGUAGES:
-                raise ValueError(f"{PHRASES_FILE.name}:{number}: expected a heading like [en promise]")
-            section = parts
-            continue
-        if section is None:
-            raise ValueError(f"{PHRASES_FILE.name}:{number}: a line before the first [language category] heading")
+            section = line.strip("[]").split()
+            if len(section) != 2 or section[0] not in LANGUAGES:
+                raise ValueError(f"{path.name}:{number}: expected a heading like {example}")
+        elif section is None:
+            raise ValueError(f"{path.name}:{number}: a line before the first {example} heading")
+        else:
+            yield number, section, line
+
+
+@functools.cache
+def _shipped(language):
+    """(word lists, denial word, rules) of one language from the data file; rules as (category, pattern, reason,
+    safer wording). The word lists belong to the checker; the rules are the starting data of the staff's list."""
+    lists, raw_rules, defaults, denial = {}, [], {}, ""
+
+    for number, section, line in _data_lines(PHRASES_FILE, "[en promise]"):
         if section[0] != language:
             continue
         if section[1] == "words":
@@ -843,19 +849,9 @@ _AFFIX_MARGIN = 3  # a prefixed or suffixed word is at least this many letters l
 def _medical_vocabulary(language):
     """(terms, prefixes, suffixes) of one language from the data file, lower case without accents."""
     found = {"terms": set(), "prefixes": set(), "suffixes": set()}
-    section = None
-    for number, line in enumerate(MEDICAL_WORDS_FILE.read_text(encoding="utf-8").splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("["):
-            parts = line.strip("[]").split()
-            if len(parts) != 2 or parts[0] not in LANGUAGES or parts[1] not in found:
-                raise ValueError(f"{MEDICAL_WORDS_FILE.name}:{number}: expected a heading like [en terms]")
-            section = parts
-            continue
-        if section is None:
-            raise ValueError(f"{MEDICAL_WORDS_FILE.name}:{number}: a line before the first heading")
+    for number, section, line in _data_lines(MEDICAL_WORDS_FILE, "[en terms]"):
+        if section[1] not in found:
+            raise ValueError(f"{MEDICAL_WORDS_FILE.name}:{number}: the kinds are terms, prefixes and suffixes")
         if section[0] == language:
             entries = (entry.strip().casefold() for entry in line.split(","))
             found[section[1]].update(_strip_accents(entry) for entry in entries if entry)
