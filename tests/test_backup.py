@@ -201,3 +201,23 @@ def test_not_a_backup_is_a_clear_error(tmp_path):
         call_command("import_content", str(tmp_path / "notes.txt"), verbosity=0)
     with pytest.raises(CommandError, match="no readable manifest"):
         call_command("import_content", str(tmp_path), verbosity=0)
+
+
+def test_staff_rules_replace_the_shipped_ones_of_a_freshly_migrated_database(tmp_path, image_files):
+    from education.quality import find_risky_claims
+    from education.rules import ClaimRule, ClaimRulesVersion, seed_shipped_rules
+
+    make_content()
+    ClaimRule.objects.filter(language="en", pattern="miracle").update(active=False)
+    ClaimRule.objects.create(language="en", category="promise", pattern="skin like new", reason="r", suggestion="s")
+    before = snapshot()
+    call_command("export_content", str(tmp_path / "b"), verbosity=0)
+    empty_the_database()
+    seed_shipped_rules(ClaimRule, ClaimRulesVersion)  # what migrate leaves in a new database
+    assert find_risky_claims("A miracle.", "en")
+
+    call_command("import_content", str(tmp_path / "b"), verbosity=0)
+
+    assert snapshot() == before
+    assert find_risky_claims("A miracle.", "en") == []
+    assert [c.phrase for c in find_risky_claims("You get skin like new.", "en")] == ["skin like new"]
