@@ -13,7 +13,7 @@ for p in python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: run test screenshots setup demo messages check serve clean bench
+.PHONY: run test screenshots setup demo messages check serve clean bench backup restore
 
 $(PY):
 	@python=$$($(FIND_PYTHON)) || { \
@@ -37,6 +37,7 @@ messages: $(VENV)/.requirements
 setup: $(VENV)/.requirements messages
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_search_synonyms --verbosity 0
 	$(PY) manage.py rebuild_search_index --verbosity 0
 
 run: setup
@@ -65,7 +66,8 @@ serve: $(VENV)/.requirements messages
 	@mkdir -p var && [ -s var/secret_key ] || { umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key; }
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput --verbosity 0
-	$(SERVE_ENV) $(PY) manage.py load_demo
+	$(SERVE_ENV) $(PY) manage.py load_demo --allow-without-debug
+	$(SERVE_ENV) $(PY) manage.py load_search_synonyms --verbosity 0
 	@echo
 	@echo "  Production mode on http://127.0.0.1:$(PORT)/ (gunicorn; uploaded media are not served, see README)"
 	@echo
@@ -79,6 +81,17 @@ bench: $(VENV)/.requirements messages
 	  $$sudo apt-get install -y --no-install-recommends wrk >/dev/null 2>&1 || \
 	  { $$sudo apt-get update >/dev/null && $$sudo apt-get install -y --no-install-recommends wrk >/dev/null; }; }
 	$(PY) bench/run.py
+
+# A complete backup (content, history, staff accounts, media) into backups/, and a restore into an empty database.
+# Run them with the portal's own environment (DATABASE_URL, DJANGO_MEDIA_ROOT, ...); README "Backup and restore".
+backup: $(VENV)/.requirements
+	@mkdir -p backups
+	$(PY) manage.py export_content --with-users backups/clinic-$$(date -u +%Y%m%dT%H%M%SZ).tar.gz
+
+restore: $(VENV)/.requirements
+	@[ -n "$(FILE)" ] || { echo "Say which backup: make restore FILE=backups/clinic-....tar.gz" >&2; exit 2; }
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py import_content "$(FILE)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media

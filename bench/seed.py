@@ -18,13 +18,16 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
 from education import search  # noqa: E402
 from education.cache import bump_content_version  # noqa: E402
-from education.models import FAQ, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic  # noqa: E402
+from education.models import (  # noqa: E402
+    FAQ, Approval, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic,
+)
 
 SIZES = {
     "default": {"articles": 1_000, "procedures": 100, "faqs": 500},
@@ -79,11 +82,16 @@ def both(rng, field, make):
 
 
 def published(rng, clinicians, now):
+    # A published row must carry an approval per live language (a database constraint); one stand-in approval per
+    # language serves the whole generated library, which no clinician reads.
+    clinician, day = rng.choice(clinicians), (now - datetime.timedelta(days=rng.randint(1, 300))).date()
+    approvals = {code: clinician.bench_approvals[code] for code, _name in settings.LANGUAGES}
     return {
         "status": Status.PUBLISHED,
         "publish_at": now - datetime.timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 1440)),
-        "reviewed_by": rng.choice(clinicians),
-        "last_reviewed": (now - datetime.timedelta(days=rng.randint(1, 300))).date(),
+        **{f"reviewed_by_{code}": clinician for code in approvals},
+        **{f"last_reviewed_{code}": day for code in approvals},
+        **{f"approval_{code}": approval for code, approval in approvals.items()},
         "next_review_due": (now + datetime.timedelta(days=rng.randint(30, 300))).date(),
     }
 
@@ -100,6 +108,12 @@ def build(size):
     clinicians = Clinician.objects.bulk_create(
         Clinician(name=f"Dr Bench {n}", role_en="Dermatologist", role_it="Dermatologa") for n in range(5)
     )
+    for clinician in clinicians:
+        clinician.bench_approvals = {
+            code: Approval.objects.create(kind="bench", object_id=clinician.pk, language=code, number=1,
+                                          digest="bench", clinician=clinician, approved_on=now.date())
+            for code, _name in settings.LANGUAGES
+        }
     sources = Source.objects.bulk_create(
         Source(title=sentence(rng, "en", (4, 8)), publisher="Bench Society", year=2020 + n % 6,
                url=f"https://example.org/source/{n}")

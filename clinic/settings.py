@@ -4,6 +4,7 @@ Production sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATA
 """
 import datetime
 import importlib.util
+import ipaddress
 import os
 from pathlib import Path
 
@@ -98,7 +99,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several server processes on one file: a transaction takes the write lock when it begins (so the admin's
+    # stale-copy check and its save happen under one lock, as a row lock does on PostgreSQL), a writer waits up to
+    # 20 s for another instead of failing with "database is locked", and WAL lets patients read during a save.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# With the database unreachable, visitors get a short 503 page that asks browsers to retry after this many seconds.
+DATABASE_RETRY_AFTER = int(os.environ.get("DJANGO_DATABASE_RETRY_AFTER", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -221,6 +233,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# A staff session ends after this long without a request (clinic.security.StaffSessionIdleMiddleware moves the
+# end on with activity, saving the session at most every five minutes); patients have no session.
+SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_STAFF_SESSION_IDLE_HOURS", "8")) * 3600)
+SESSION_REFRESH_SECONDS = 300
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "clinic.security.StaffSessionIdleMiddleware")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
@@ -263,11 +281,32 @@ AXES_RESET_ON_SUCCESS = True
 # A locked pair stays locked for exactly the cool-off time, however often it is retried meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# The client address: REMOTE_ADDR, or X-Forwarded-For only when the connection comes from one of these proxies
+# (addresses or networks, comma-separated, e.g. "10.0.0.5,10.1.0.0/24"); clinic.security.client_ip.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "")
+TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(proxy, strict=False) for proxy in TRUSTED_PROXIES]
+AXES_CLIENT_IP_CALLABLE = "clinic.security.client_ip"
+# The sign-in log administrators read in the admin ("Axes"): every sign-in (AccessLog) and every failure.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_USERNAME_CALLABLE = "clinic.security.axes_username"
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "clinic.security.StripNulFromQueryMiddleware"
 )
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "clinic.security.CleanPostedTextMiddleware"
+)
+
+# Two-step sign-in for staff (clinic/two_factor.py, django-otp): required, when on, for superusers and these roles;
+# anyone else may set it up. Off by default with debug on, so the demo accounts of `make run` sign in with a password.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "clinic.two_factor.TwoFactorMiddleware")
+TWO_FACTOR_REQUIRED = env_bool("DJANGO_TWO_FACTOR", not DEBUG)
+TWO_FACTOR_ROLES = ["Clinical reviewers", "Administrators"] + (
+    ["Editors"] if env_bool("DJANGO_TWO_FACTOR_EDITORS", False) else []
+)
+OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "Clinic portal")
 
 # Production sends real e-mail unless told otherwise; the console backend is for development only.
 if not DEBUG and "DJANGO_EMAIL_BACKEND" not in os.environ:

@@ -15,3 +15,6 @@ WHITENOISE_AUTOREFRESH = True
 # The test client speaks plain http; every other production security setting stays as it is
 # (tests/test_security.py checks the redirect itself with it switched back on).
 SECURE_SSL_REDIRECT = False
+# Two-step sign-in is exercised by tests/test_two_factor.py, which switches it on; every other test signs staff in
+# with a password only (force_login or the login form), as `make run` does.
+TWO_FACTOR_REQUIRED = False

@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 urlpatterns += i18n_patterns(path("", include("education.urls")), path("", include("feedback.urls")), path("", include("glossary.urls")))
+handler500 = "clinic.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

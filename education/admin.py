@@ -1,14 +1,22 @@
 """The staff side: translation tabs, the editorial workflow, history, and refusing edits made on a stale copy."""
+import difflib
 import functools
+import re
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import translation
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -17,7 +25,10 @@ from reversion.admin import VersionAdmin
 from feedback.admin import FeedbackPanelMixin  # the one hook of patient feedback into the content admin
 
 from . import services
-from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Topic
+from .models import (
+    FAQ, Approval, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Step, Synonym, Topic,
+)
+from .text import render_markdown
 
 class TranslationTabsAdmin(TabbedTranslationAdmin):
     """modeltranslation's language tabs, repaired for keyboard and screen-reader users by static/js/admin-a11y.js."""
@@ -26,7 +37,9 @@ class TranslationTabsAdmin(TabbedTranslationAdmin):
         js = [forms.Script("js/admin-a11y.js", **{"data-switch-label": _("Language of the translated fields")})]
 
 
-REVIEW_FIELDS = ("status", "publish_at", "reviewed_by", "last_reviewed", "next_review_due")
+# What a clinical reviewer sets by hand; status and the per-language approvals change only through the workflow.
+REVIEW_FIELDS = ("publish_at", "expire_at", "next_review_due")
+STATE_FIELDS = ("status", "signoff_state")
 CHECK_FIELDS = tuple(f"checks_{code}" for code, _name in settings.LANGUAGES)
 
 
@@ -145,8 +158,38 @@ class PublishableForm(VersionedForm):
         help_text=_("Clinical reviewers only: the risky phrases listed under “Content checks” are acceptable here."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A live item is edited through its draft: the form starts from the pending changes, not the live text.
+        for name, value in self.instance.draft.items():
+            if name in self.fields:
+                self.initial[name] = value
+
+    def content_values(self):
+        """The patient-visible values this form holds, in the shape of Publishable.live_values()."""
+        item = self.instance
+        values = {}
+        for code, _name in settings.LANGUAGES:
+            for name in item.language_fields(code):
+                if name in self.cleaned_data:
+                    values[name] = self.cleaned_data[name] or ""
+        for name in item.shared_fields:
+            if name not in self.cleaned_data:
+                continue
+            value = self.cleaned_data[name]
+            if item._meta.get_field(name).many_to_many:
+                values[name] = sorted(obj.pk for obj in value)
+            else:
+                values[name] = value.pk if value is not None else None
+        return values
+
     def clean(self):
         cleaned = super().clean()
+        # Browsers send textarea line breaks as CR LF: stored as LF, so an edit changes only what the editor changed
+        # (the approval fingerprint and the word-by-word differences depend on it).
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n")
         # Read by the model's publishing rule and recorded with the review when the item is saved.
         self.instance.acknowledging_claims = bool(cleaned.get("acknowledge_claims"))
         return cleaned
@@ -157,23 +200,19 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
         css = {"all": ["css/admin.css"]}
 
     form = PublishableForm
-    list_filter = ("status", ReviewDueFilter, TranslationStatusFilter, NeedsUpdateFilter, "reviewed_by")
+    change_form_template = "admin/education/publishable_change_form.html"
+    list_filter = ("status", ReviewDueFilter, TranslationStatusFilter, NeedsUpdateFilter)
     date_hierarchy = "publish_at"
-    list_select_related = ("reviewed_by",)
-    actions = ["submit_for_review", "publish", "unpublish", "mark_reviewed", *MARK_CURRENT_ACTIONS]
+    # No approval action here on purpose: a clinician approves one language of one item on its sign-off page.
+    actions = ["submit_for_review", "publish", "unpublish", *MARK_CURRENT_ACTIONS]
 
     def has_publish_permission(self, request):
         return services.can_publish(request.user, self.model)
 
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not services.can_edit(request.user, obj):
-            return False
-        return super().has_change_permission(request, obj)
-
     def get_readonly_fields(self, request, obj=None):
-        # Only a clinical reviewer sets the state and signs the review; for anyone else these fields are not in
-        # the form, so a crafted POST cannot set them either.
-        readonly = (*super().get_readonly_fields(request, obj), *CHECK_FIELDS, "acknowledgement")
+        # Only a clinical reviewer sets the publishing times; for anyone else these fields are not in the form, so
+        # a crafted POST cannot set them either. Status and approvals change only through the workflow buttons.
+        readonly = (*super().get_readonly_fields(request, obj), *STATE_FIELDS, *CHECK_FIELDS, "acknowledgement")
         if not self.has_publish_permission(request):
             readonly = (*readonly, *REVIEW_FIELDS)
         return readonly
@@ -189,10 +228,44 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
         fieldsets = super().get_fieldsets(request, obj)
         acknowledge = ("acknowledge_claims",) if self.has_publish_permission(request) else ()
         checks = (_("Content checks"), {"fields": (*CHECK_FIELDS, *acknowledge, "acknowledgement")})
-        return [*fieldsets, checks, (None, {"fields": ("loaded_version",), "classes": ("hidden",)})]
+        state = (_("Sign-off"), {"fields": STATE_FIELDS})
+        return [state, *fieldsets, checks, (None, {"fields": ("loaded_version",), "classes": ("hidden",)})]
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_signoff"
+        return [path("<path:object_id>/signoff/", self.admin_site.admin_view(self.signoff_view), name=name),
+                *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        stored = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
+        if stored is not None and stored.status == Status.PUBLISHED:
+            # The live text stays as it is: the edit goes into the draft; the reviewer's own fields go to the row.
+            voided = services.save_changes(
+                item=stored, user=request.user, values=form.content_values(),
+                other={name: form.cleaned_data[name] for name in REVIEW_FIELDS + ("order",)
+                       if name in form.cleaned_data},
+                acknowledge=bool(form.cleaned_data.get("acknowledge_claims")),
+            )
+            obj.refresh_from_db()
+            self.message_user(
+                request,
+                _("Saved as pending changes: patients keep seeing the published text until the changes are approved "
+                  "and published."),
+                messages.INFO,
+            )
+        else:
+            before = stored.approved_languages() if stored else {}
+            super().save_model(request, obj, form, change)
+            voided = [code for code in before if code not in obj.approved_languages()]
+            request.edit_to_record = voided
+        for code in voided:
+            self.message_user(
+                request,
+                _("The %(language)s approval no longer matches the text and must be given again.")
+                % {"language": dict(settings.LANGUAGES)[code]},
+                messages.WARNING,
+            )
         for claim in obj.open_claims():
             self.message_user(
                 request,
@@ -200,6 +273,139 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
                 % {**claim, "language": claim["language"].upper()},
                 messages.WARNING,
             )
+
+    def save_related(self, request, form, formsets, change):
+        if form.instance.status == Status.PUBLISHED and change:
+            return  # links of a live item changed in the draft (save_model), not on the live item
+        super().save_related(request, form, formsets, change)
+        if change and hasattr(request, "edit_to_record"):
+            services.record(form.instance, Step.EDITED, request.user, language=",".join(request.edit_to_record))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context = {**(extra_context or {}), **self.workflow_context(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_context(self, request, obj):
+        """What the workflow buttons and notes of one item need: the user's allowed steps and each language's state."""
+        may_publish = self.has_publish_permission(request)
+        returned = services.events(obj).filter(step__in=[Step.RETURNED, Step.SUBMITTED]).first()
+        approved = obj.approved_languages()
+        return {
+            "signoff_url": reverse(
+                f"admin:{obj._meta.app_label}_{obj._meta.model_name}_signoff", args=[obj.pk]
+            ),
+            "may_submit": services.can_edit(request.user, obj)
+            and (obj.status == Status.DRAFT or (obj.status == Status.PUBLISHED and bool(obj.draft))),
+            "may_publish": may_publish,
+            "may_approve": may_publish,
+            "is_live": obj.status == Status.PUBLISHED,
+            "has_draft": bool(obj.draft),
+            "pending_fields": sorted(obj.draft),
+            "returned": returned if returned and returned.step == Step.RETURNED else None,
+            "languages": [
+                {"code": code, "name": name, "approved": code in approved} for code, name in settings.LANGUAGES
+            ],
+        }
+
+    def signoff_view(self, request, object_id):
+        """The item's sign-off page: its text as patients will read it per language, the changes since the last
+        approval, and the workflow steps. Approving happens here, one language at a time."""
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_signoff", args=[obj.pk])
+        if request.method == "POST":
+            self._run_step(request, obj, request.build_absolute_uri(url))
+            return HttpResponseRedirect(request.POST.get("next") or url)
+        values = obj.working_values()
+        latest = obj.latest_approvals()
+        approved = obj.approved_languages(values)
+        incomplete = obj.incomplete_languages(values)
+        history = list(obj.approvals().select_related("clinician", "user").order_by("-number"))
+        languages = []
+        for code, name in settings.LANGUAGES:
+            mine = [a for a in history if a.language == code]
+            since = _chosen(mine, request.GET.get(f"from_{code}")) or latest.get(code)
+            until = _chosen(mine, request.GET.get(f"to_{code}"))
+            current = obj.approval_values(code, values)
+            with translation.override(code):
+                rendered = _rendered(obj, current)
+            languages.append({
+                "code": code,
+                "name": name,
+                "approved": approved.get(code),
+                "latest": latest.get(code),
+                "live": getattr(obj, f"approval_{code}", None) if obj.status == Status.PUBLISHED else None,
+                "incomplete": code in incomplete,
+                "seen": obj.digest(code, values),
+                "rendered": rendered,
+                "since": since,
+                "until": until,
+                "approvals": mine,
+                "diff": _diffs(obj, since.values, until.values if until else current) if since else [],
+            })
+        context = {
+            **self.admin_site.each_context(request),
+            **self.workflow_context(request, obj),
+            "title": _("Sign-off: %(item)s") % {"item": obj},
+            "opts": obj._meta,
+            "original": obj,
+            "item_languages": languages,
+            "user_clinician": getattr(request.user, "clinician", None),
+            "events": services.events(obj)[:100],
+            "change_url": reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]),
+        }
+        return TemplateResponse(request, "admin/education/signoff.html", context)
+
+    def _run_step(self, request, obj, link):
+        step = request.POST.get("step")
+        steps = {
+            "submit": lambda: services.submit_for_review(item=obj, user=request.user, link=link),
+            "approve": lambda: services.approve(
+                item=obj, user=request.user, language=request.POST.get("language"), seen=request.POST.get("seen")
+            ),
+            "publish": lambda: services.publish(item=obj, user=request.user),
+            "unpublish": lambda: services.unpublish(item=obj, user=request.user),
+            "return": lambda: services.return_with_comment(
+                item=obj, user=request.user, comment=request.POST.get("comment", ""), link=link
+            ),
+        }
+        if step not in steps:
+            self.message_user(request, _("Unknown step."), messages.ERROR)
+            return
+        try:
+            steps[step]()
+        except PermissionDenied:
+            self.message_user(request, _("Your role may not take this step."), messages.ERROR)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, STEP_DONE[step], messages.SUCCESS)
+
+    @admin.display(description=_("sign-off"))
+    def signoff_state(self, obj):
+        if obj.pk is None:
+            return "—"
+        approved = obj.approved_languages()
+        latest = obj.latest_approvals()
+        lines = []
+        for code, name in settings.LANGUAGES:
+            if code in approved:
+                approval = approved[code]
+                line = _("%(language)s: approved (version %(number)s) by %(clinician)s on %(date)s") % {
+                    "language": name, "number": approval.number, "clinician": approval.clinician.name,
+                    "date": date_format(approval.approved_on),
+                }
+            elif code in latest:
+                line = _("%(language)s: approval void, the text changed after version %(number)s was approved") % {
+                    "language": name, "number": latest[code].number,
+                }
+            else:
+                line = _("%(language)s: not approved yet") % {"language": name}
+            lines.append((line,))
+        return format_html_join(mark_safe("<br>"), "{}", lines)
 
     @admin.display(description=_("readability"))
     def readability(self, obj):
@@ -271,15 +477,6 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
             lambda n: ngettext("%d item unpublished.", "%d items unpublished.", n) % n,
         )
 
-    @admin.action(description=_("Record my medical review today"), permissions=["publish"])
-    def mark_reviewed(self, request, queryset):
-        self._transition(
-            request,
-            queryset,
-            services.mark_reviewed,
-            lambda n: ngettext("Review recorded for %d item.", "Review recorded for %d items.", n) % n,
-        )
-
     def _mark_current(self, request, queryset, language):
         self._transition(
             request,
@@ -291,6 +488,80 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
 
 for _code, _name in settings.LANGUAGES:
     setattr(PublishableAdmin, f"checks_{_code}", _checks_display(_code, _name))
+
+STEP_DONE = {
+    "submit": _("Sent for review."),
+    "approve": _("Approved."),
+    "publish": _("Published."),
+    "unpublish": _("Unpublished."),
+    "return": _("Returned with your comment."),
+}
+
+
+def _chosen(approvals, number):
+    return next((a for a in approvals if str(a.number) == number), None) if number else None
+
+
+def _rendered(item, values):
+    """One language's text as patients will read it: each filled field under its label, long texts as Markdown."""
+    rows = []
+    for name, value in values.items():
+        field = item._meta.get_field(name)
+        if field.is_relation:
+            value = _linked(field, value)
+        elif isinstance(field, models.TextField):
+            value = render_markdown(value)
+            value = mark_safe(value)  # render_markdown sanitises its output with an allow-list
+        if value:
+            rows.append({"label": field.verbose_name, "value": value})
+    return rows
+
+
+def _linked(field, value):
+    ids = value if isinstance(value, list) else [value] if value else []
+    return ", ".join(str(obj) for obj in field.related_model._base_manager.filter(pk__in=ids))
+
+
+def _diffs(item, old, new):
+    """The fields that differ between two sets of values, each with a word-by-word difference."""
+    changes = []
+    for name in new:
+        before, after = old.get(name), new[name]
+        if before == after:
+            continue
+        field = item._meta.get_field(name)
+        if field.is_relation:
+            before, after = _linked(field, before), _linked(field, after)
+        html = word_diff(str(before or ""), str(after or ""))
+        changes.append({"label": field.verbose_name, "name": name, "html": html})
+    return changes
+
+
+def word_diff(before, after):
+    """HTML of the paragraphs that changed, removed words in <del> and added words in <ins>, every word escaped;
+    unchanged paragraphs in between are shown as "…"."""
+    old, new = before.split("\n\n"), after.split("\n\n")
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(format_html("<p>{}</p>", "…"))
+        else:
+            parts.append(format_html("<p>{}</p>", _words_diff("\n\n".join(old[i1:i2]), "\n\n".join(new[j1:j2]))))
+    return mark_safe("".join(parts))
+
+
+def _words_diff(before, after):
+    old, new = re.split(r"(\s+)", before), re.split(r"(\s+)", after)
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(escape("".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(format_html("<del>{}</del>", "".join(old[i1:i2])))
+        if j2 > j1:
+            parts.append(format_html("<ins>{}</ins>", "".join(new[j1:j2])))
+    return mark_safe("".join(parts))
 
 
 @admin.register(Article)
@@ -335,7 +606,7 @@ class FAQAdmin(PublishableAdmin):
         "question", "topic", "order", "status", "next_review_due", "languages_complete", "needs_update", "readability",
     )
     list_filter = (*PublishableAdmin.list_filter, "topic")
-    list_select_related = ("topic", "reviewed_by")
+    list_select_related = ("topic",)
     search_fields = ("question_en", "question_it", "answer_en", "answer_it")
     autocomplete_fields = ("article", "procedure")
     fieldsets = (
@@ -354,6 +625,41 @@ class PageAdmin(PublishableAdmin):
         (None, {"fields": ("title", "slug", "summary", "body")}),
         (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
     )
+
+
+class ApprovalCorrectionForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required. Kept in the item's history with the old and new values."),
+    )
+
+    class Meta:
+        model = Approval
+        fields = ("clinician", "approved_on")
+
+
+@admin.register(Approval)
+class ApprovalAdmin(admin.ModelAdmin):
+    """Approvals are made on an item's sign-off page; here an administrator may only correct one, with a reason."""
+
+    form = ApprovalCorrectionForm
+    list_display = ("kind", "object_id", "language", "number", "clinician", "approved_on", "user")
+    list_filter = ("language", "kind")
+    list_select_related = ("clinician", "user")
+    readonly_fields = ("kind", "object_id", "language", "number", "digest", "user", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.correct_approval(
+            approval=Approval.objects.get(pk=obj.pk), user=request.user, clinician=form.cleaned_data["clinician"],
+            day=form.cleaned_data["approved_on"], reason=form.cleaned_data["reason"],
+        )
 
 
 @admin.register(Topic)
@@ -384,10 +690,23 @@ class ClinicAdmin(VersionedAdmin, TranslationTabsAdmin):
     list_display = ("name", "phone", "email")
 
 
+class ImageForm(forms.ModelForm):
+    def _post_clean(self):
+        super()._post_clean()
+        # Stored while the form validates, so a full disk or failing media store is a form error, not a 500.
+        if not self.errors and self.instance.file and not self.instance.file._committed:
+            try:
+                self.instance.store_upload()
+            except ValidationError as error:
+                self.add_error("file", error)
+
+
 @admin.register(Image)
 class ImageAdmin(TranslationTabsAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    form = ImageForm
 
     list_display = ("thumbnail", "__str__", "decorative", "width", "height", "format", "created_at")
     list_display_links = ("thumbnail", "__str__")
@@ -408,5 +727,15 @@ class ImageAdmin(TranslationTabsAdmin):
             obj.thumbnail_url,
             round(120 * obj.height / obj.width) if obj.width else 120,
         )
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Search synonyms per language (education/search.py applies them to queries)."""
+
+    list_display = ("__str__", "language")
+    list_filter = ("language",)
+    search_fields = ("terms",)
+
 
 from . import rules_admin  # noqa: E402,F401  (the risky-claim rules: their own module)

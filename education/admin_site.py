@@ -6,6 +6,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.two_factor import TwoFactorLoginForm, required_for, setup_view
+
 from .models import FAQ, Article, Page, ProcedureNote
 
 PUBLISHABLE_MODELS = (Article, ProcedureNote, FAQ, Page)
@@ -15,9 +17,19 @@ class ClinicAdminSite(admin.AdminSite):
     site_header = _("Clinic patient information")
     site_title = _("Clinic admin")
     index_title = _("Content")
+    # Two-step sign-in (clinic/two_factor.py): a code field after the password.
+    login_form = TwoFactorLoginForm
+    login_template = "admin/two_factor/login.html"
 
     def get_urls(self):
-        return [path("review-due/", self.admin_view(self.review_due_view), name="review_due"), *super().get_urls()]
+        return [
+            path("review-due/", self.admin_view(self.review_due_view), name="review_due"),
+            path("two-factor/", setup_view, name="two_factor_setup"),
+            *super().get_urls(),
+        ]
+
+    def has_permission(self, request):
+        return super().has_permission(request) and (not required_for(request.user) or request.user.is_verified())
 
     def review_due_view(self, request):
         """Items overdue for their medical review or due within 30 days, most urgent first."""

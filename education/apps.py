@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,12 +14,23 @@ class EducationConfig(AppConfig):
 
         search.connect_signals()
 
-        # Runs after Django has created the permissions, which a data migration cannot rely on.
-        post_migrate.connect(sync_roles, sender=self)
-        # A flushed test database loses the rules migration 0008 loaded: load the shipped ones again.
+        # Runs after Django has created the permissions, which a data migration cannot rely on; after every app's
+        # migrations, since roles also hold permissions of apps listed after this one (axes, otp).
+        post_migrate.connect(sync_roles, dispatch_uid="education.sync_roles")
+
+        # Every text field of every model here is cleaned on save, whoever saves (forms, import, commands, shell).
+        for model in self.get_models():
+            pre_save.connect(_clean_text_on_save, sender=model)
+        # A flushed test database loses the rules migration 0010 loaded: load the shipped ones again.
         post_migrate.connect(seed_after_flush, sender=self)
 
         from .cache import content_changed
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(content_changed)
+
+
+def _clean_text_on_save(sender, instance, **kwargs):
+    from .text import clean_text_fields
+
+    clean_text_fields(instance)

@@ -56,12 +56,12 @@ def next_publish_at(version):
     from .models import Publishable
 
     querysets = [
-        model.objects.scheduled().order_by().values("publish_at")
+        model.objects.boundaries()
         for model in apps.get_app_config("education").get_models()
         if issubclass(model, Publishable)
     ]
-    first = querysets[0].union(*querysets[1:]).order_by("publish_at").first()
-    moment = first["publish_at"] if first else None
+    first = querysets[0].union(*querysets[1:]).order_by("moment").first()
+    moment = first["moment"] if first else None
     cache.set(key, moment or NO_SCHEDULED_ITEM, PAGE_TIMEOUT)
     return moment
 

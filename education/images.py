@@ -3,7 +3,9 @@
 Everything goes through the storage of the image's file field (Django's STORAGES), never a local path, so the
 same code works with the file system and with an S3-compatible object store.
 """
+import contextlib
 import io
+import logging
 import posixpath
 import uuid
 import warnings
@@ -32,6 +34,16 @@ SAVE_OPTIONS = {
 # Pillow's own bomb guard, tightened to our limit: Image.open() raises before any pixel is decoded.
 PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
 
+# What a failing store raises: a full or broken disk (OSError), or an object store's client errors.
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:  # django-storages with boto3 is installed only for DJANGO_MEDIA_STORAGE=s3
+    STORAGE_ERRORS = (OSError,)
+else:
+    STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+logger = logging.getLogger(__name__)
+
 MESSAGES = {
     "empty": _("The file is empty. Choose the image again."),
     "too_big": _("The file is larger than 10 MB. Save it smaller (for example 2000 pixels wide) and upload it again."),
@@ -40,6 +52,10 @@ MESSAGES = {
         "The image has more than 40 million pixels (for example 8000 × 5000). Save it smaller and upload it again."
     ),
     "broken": _("The image is damaged or incomplete and cannot be read. Export it again and upload the new file."),
+    "storage": _(
+        "The image could not be stored: the media storage is full or not answering. Nothing was saved. Try again in "
+        "a few minutes, and tell the administrator if it happens again."
+    ),
 }
 
 
@@ -142,14 +158,47 @@ def write_renditions(image, original_file_name, storage):
     folder = posixpath.dirname(original_file_name)
     token = uuid.uuid4().hex[:8]
     renditions = []
-    for width in rendition_widths(image.width):
-        height = max(1, round(image.height * width / image.width))
-        resized = image if width == image.width else image.resize((width, height), PILImage.Resampling.LANCZOS)
-        for image_format in ("WEBP", fallback_format(image)):
-            name = f"{folder}/{token}-{width}w.{EXTENSIONS[image_format]}"
-            saved = storage.save(name, ContentFile(encode(resized, image_format)))
-            renditions.append({"width": width, "height": height, "format": image_format, "name": saved})
+    try:
+        for width in rendition_widths(image.width):
+            height = max(1, round(image.height * width / image.width))
+            resized = image if width == image.width else image.resize((width, height), PILImage.Resampling.LANCZOS)
+            for image_format in ("WEBP", fallback_format(image)):
+                name = f"{folder}/{token}-{width}w.{EXTENSIONS[image_format]}"
+                saved = storage.save(name, ContentFile(encode(resized, image_format)))
+                renditions.append({"width": width, "height": height, "format": image_format, "name": saved})
+    except BaseException:
+        # Including the file being written when it failed: a full disk leaves a partial one behind.
+        delete_quietly(storage, [*(r["name"] for r in renditions), name])
+        raise
     return renditions
+
+
+def store(storage, image, image_format):
+    """Store a cleaned upload and its renditions under a new name: (name, renditions). When the storage fails, the
+    files already written are removed and the editor gets a ValidationError saying so."""
+    name = original_name(image_format)
+    try:
+        saved = storage.save(name, ContentFile(encode(image, image_format)))
+    except STORAGE_ERRORS as error:
+        delete_quietly(storage, [name])
+        raise storage_failed(error) from error
+    try:
+        return saved, write_renditions(image, saved, storage)
+    except STORAGE_ERRORS as error:
+        delete_quietly(storage, [saved])
+        raise storage_failed(error) from error
+
+
+def storage_failed(error):
+    logger.error("Storing an uploaded image failed: %s", error, exc_info=error)
+    return ValidationError(MESSAGES["storage"], code="storage")
+
+
+def delete_quietly(storage, names):
+    """Remove what a failed write left; a storage that is down may refuse this too, which must not hide the cause."""
+    for name in names:
+        with contextlib.suppress(*STORAGE_ERRORS):
+            storage.delete(name)
 
 
 def delete_files_after_commit(names, storage):

@@ -1,11 +1,15 @@
-"""Content the clinic publishes for patients: topics, articles, procedure notes and FAQs, with who reviewed them."""
+"""Content the clinic publishes for patients: topics, articles, procedure notes and FAQs, with who reviewed them.
+
+Every text field of every model here is cleaned on save by education.text.clean_text (connected in apps.py).
+"""
 import datetime
+import hashlib
+import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -43,8 +47,15 @@ class TranslatedSlugQuerySet(models.QuerySet):
 
 class PublishableQuerySet(TranslatedSlugQuerySet):
     def published(self):
-        """The one rule for what a patient may see: published, and its publish time has come."""
-        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+        """The one rule for what a patient may see: published, its publish time has come, its expiry has not."""
+        now = timezone.now()
+        return self.filter(
+            Q(expire_at__isnull=True) | Q(expire_at__gt=now), status=Status.PUBLISHED, publish_at__lte=now
+        )
+
+    def with_review(self):
+        """Each language's reviewing clinician and photo, in the same query: the trust lines name them."""
+        return self.select_related(*(f"reviewed_by_{code}__photo" for code, _name in settings.LANGUAGES))
 
     def listed(self):
         """Only the columns a list of links to these items shows, in every language: pages stay cheap as items grow."""
@@ -75,6 +86,16 @@ class PublishableQuerySet(TranslatedSlugQuerySet):
         """Published items whose publish time is still to come: what `published()` will add, and when."""
         return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
 
+    def boundaries(self):
+        """The next moment each published item appears or expires, as `moment`: when `published()` changes."""
+        now = timezone.now()
+        return (
+            self.filter(Q(publish_at__gt=now) | Q(expire_at__gt=now), status=Status.PUBLISHED)
+            .annotate(moment=Case(When(publish_at__gt=now, then=F("publish_at")), default=F("expire_at")))
+            .order_by()
+            .values("moment")
+        )
+
     def missing_translation(self, language):
         """Items with a required text field still empty in `language`."""
         empty = Q()
@@ -104,6 +125,26 @@ class Versioned(models.Model):
     def save(self, *args, **kwargs):
         self.version += 1
         super().save(*args, **kwargs)
+
+
+def language_codes():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def fingerprint(values):
+    """SHA-256 of a dict of field values, the same whatever the order of its keys."""
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def published_has_approval():
+    """The database's own guard: a published row always carries the approval of its default-language text."""
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    return models.CheckConstraint(
+        condition=~Q(status=Status.PUBLISHED)
+        | Q(**{f"approval_{default}__isnull": False, f"reviewed_by_{default}__isnull": False,
+               f"last_reviewed_{default}__isnull": False}),
+        name="%(app_label)s_%(class)s_published_approved",
+    )
 
 
 def translated_text_fields(model, localized=True):
@@ -141,10 +182,10 @@ def _others_version(values, language):
 
 def quality_report(item):
     """Readability and risky phrases per language, stored with the item on every save."""
+    from glossary.models import Term
+
     from . import quality
     from .rules import all_rules_in_force
-
-    from glossary.models import Term
 
     rules = all_rules_in_force()  # the staff's rules, read once for every field and language
     report = {}
@@ -196,6 +237,12 @@ class Clinician(Versioned):
         verbose_name=_("photo"),
         help_text=_("Shown small next to the pages this clinician reviewed."),
     )
+    demo = models.BooleanField(
+        _("demo placeholder"),
+        default=False,
+        editable=False,
+        help_text=_("A made-up clinician of the demo content: never signs anything with DJANGO_DEBUG off."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -242,30 +289,57 @@ class Topic(Versioned):
 
 
 class Publishable(Versioned):
-    """What every item a patient reads has: a status, a publish time and a medical review."""
+    """What every item a patient reads has: a status, a publish time, and per language the approval of its text.
+
+    The row holds the live text, and for a published item only text a clinician approved in that language (a
+    language without one is left empty, so patients get the English fallback). Changes to a live item wait in
+    `draft` until they are approved and published (education/services.py).
+    """
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         _("publish at"),
         default=timezone.now,
-        help_text=_("Patients see this item from this moment on, once it is published."),
+        help_text=_(
+            "Patients see this item from this moment on, once it is published. A time already past becomes the "
+            "moment it is published."
+        ),
     )
+    expire_at = models.DateTimeField(
+        _("unpublish at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: patients no longer see this item from this moment on."),
+    )
+    # Per language (reviewed_by_en, last_reviewed_en, approval_en, ...): who approved the live text, and when.
     reviewed_by = models.ForeignKey(
         Clinician,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        editable=False,
         related_name="+",
         verbose_name=_("reviewed by"),
-        help_text=_("The clinician who checked this content."),
+        help_text=_("The clinician who approved the live text in this language."),
     )
-    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True, editable=False)
+    approval = models.ForeignKey(
+        "Approval",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("approval of the live text"),
+    )
     next_review_due = models.DateField(
         _("next review due"),
         null=True,
         blank=True,
-        help_text=_("Left empty, it is set to twelve months after the last review."),
+        help_text=_("Set to twelve months after the oldest approval of the live text each time it is published."),
     )
+    # The pending changes to a published item: {"body_en": "...", "topics": [3, 5]}; applied on publish.
+    draft = models.JSONField(_("pending changes"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Per language (text_changed_en, text_changed_it): when that language's text last changed.
     text_changed = models.DateTimeField(_("text last changed"), null=True, blank=True, editable=False)
@@ -294,20 +368,19 @@ class Publishable(Versioned):
     readability_fields = ()
     # What a list of these items shows (see PublishableQuerySet.listed).
     listing_fields = ("title", "slug", "summary")
+    # Untranslated fields patients see (links, image): part of every language's approval.
+    shared_fields = ()
+    # Fields that must say the same in every language before that language goes live (a procedure's safety text).
+    safety_fields = ()
 
     class Meta:
         abstract = True
 
-    def clean(self):
-        super().clean()
-        if self.status == Status.PUBLISHED:
-            problems = self.publishing_problems()
-            if problems:
-                raise ValidationError(problems)
-
     def save(self, *args, **kwargs):
-        if self.last_reviewed and not self.next_review_due:
-            self.next_review_due = one_year_after(self.last_reviewed)
+        if not self.next_review_due:
+            dates = [d for d in (getattr(self, f"last_reviewed_{code}", None) for code in language_codes()) if d]
+            if dates:
+                self.next_review_due = one_year_after(min(dates))
         self.note_text_changes()
         self.quality = quality_report(self)
         if getattr(self, "acknowledging_claims", False):
@@ -329,15 +402,91 @@ class Publishable(Versioned):
 
     @property
     def is_public(self):
-        return self.visible_from is not None and self.visible_from <= timezone.now()
+        now = timezone.now()
+        expired = self.expire_at is not None and self.expire_at <= now
+        return self.visible_from is not None and self.visible_from <= now and not expired
+
+    # The text patients read, and what a clinician approves ---------------------------------------------------------
+
+    @classmethod
+    def language_fields(cls, language):
+        """The translated fields patients read in `language`: title, slug, summary, body, key facts..."""
+        names = [f"{name}_{language}" for name in (*translated_text_fields(cls, localized=False), "slug")
+                 if hasattr(cls, f"{name}_{language}")]
+        return sorted(names, key=lambda name: cls._meta.get_field(name).creation_counter)  # the form's order
+
+    def live_values(self):
+        """The live text of every language and the shared fields, as stored in the row (links as sorted ids)."""
+        values = {}
+        for code in language_codes():
+            for name in self.language_fields(code):
+                values[name] = getattr(self, name) or ""
+        for name in self.shared_fields:
+            field = self._meta.get_field(name)
+            if field.many_to_many:
+                values[name] = sorted(getattr(self, name).values_list("pk", flat=True)) if self.pk else []
+            else:
+                values[name] = getattr(self, field.attname)
+        return values
+
+    def working_values(self):
+        """What the next publish would show: the live text with the pending changes over it."""
+        return self.live_values() | self.draft
+
+    def approval_values(self, language, values=None):
+        """The part of `values` one language's approval covers: that language's text and the shared fields."""
+        values = self.working_values() if values is None else values
+        return {name: values[name] for name in (*self.language_fields(language), *self.shared_fields)}
+
+    def digest(self, language, values=None):
+        """A fingerprint of exactly what a clinician approves in `language`: any change gives another one."""
+        return fingerprint(self.approval_values(language, values))
+
+    def approvals(self):
+        return Approval.objects.filter(kind=self._meta.model_name, object_id=self.pk)
+
+    def latest_approvals(self):
+        """{language: its newest Approval} for the languages that have one."""
+        latest = {}
+        for approval in self.approvals().select_related("clinician").order_by("number"):
+            latest[approval.language] = approval
+        return latest
+
+    def approved_languages(self, values=None):
+        """{language: Approval} for each language whose working text (or `values`) is what its newest approval covers."""
+        return {
+            code: approval
+            for code, approval in self.latest_approvals().items()
+            if approval.digest == self.digest(code, values)
+        }
+
+    def incomplete_languages(self, values):
+        """Languages in which `values` leave a required field empty, or (procedures) a safety field the default
+        language fills."""
+        default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        incomplete = []
+        for code in language_codes():
+            required = any(not values.get(f"{field}_{code}") for field in self.required_translations)
+            safety = any(
+                values.get(f"{field}_{default}") and not values.get(f"{field}_{code}") for field in self.safety_fields
+            )
+            if required or safety:
+                incomplete.append(code)
+        return incomplete
 
     def publishing_problems(self):
-        """Why this item may not be published yet: the one rule for sign-off, used by forms and actions alike."""
+        """Why this item may not be published yet: the one rule for sign-off, used by the workflow and actions."""
         problems = []
-        if not (self.reviewed_by_id and self.last_reviewed):
+        default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        approved = self.approved_languages()
+        live = self.status == Status.PUBLISHED
+        if default not in approved and not live:
             problems.append(
-                _("Only content with a medical review can be published: give the reviewing clinician and the date.")
+                _("The %(language)s text has no approval of its current version: a clinical reviewer must approve it.")
+                % {"language": dict(settings.LANGUAGES)[default]}
             )
+        elif not approved:
+            problems.append(_("No language has an approval of its current text: there is nothing to publish."))
         if self.open_claims() and not getattr(self, "acknowledging_claims", False):
             problems.append(
                 _(
@@ -347,12 +496,26 @@ class Publishable(Versioned):
             )
         return problems
 
+    def show_pending_changes(self):
+        """Put the pending text into this (unsaved) instance, for a staff preview; links are not previewed."""
+        for name, value in self.draft.items():
+            if not self._meta.get_field(name).is_relation:
+                setattr(self, name, value)
+
+    def working_copy(self):
+        """An unsaved copy of the item holding its working text (the pending changes applied), for checks."""
+        import copy
+
+        working = copy.copy(self)
+        working.show_pending_changes()
+        return working
+
     def open_claims(self):
-        """Risky phrases in the current text that no reviewer has acknowledged."""
+        """Risky phrases in the working text (what the next publish shows) that no reviewer has acknowledged."""
         acknowledged = {(c["language"], c["phrase"], c["sentence"]) for c in self.claims_acknowledged}
         return [
             claim
-            for report in quality_report(self).values()
+            for report in quality_report(self.working_copy()).values()
             for claim in report["claims"]
             if (claim["language"], claim["phrase"], claim["sentence"]) not in acknowledged
         ]
@@ -372,7 +535,8 @@ class Publishable(Versioned):
             names = [f"{field}_{code}" for field in translated_text_fields(type(self), localized=False)]
             current = [getattr(self, name) or "" for name in names]
             before = [""] * len(names) if saved is None else [saved[name] or "" for name in names]
-            if current != before:
+            # A language emptied on publish (its text not approved, so patients read the English) is not a change.
+            if current != before and code not in self.missing_languages():
                 changed.append(code)
                 if behind[code] or not any(before):
                     catching_up.append(code)
@@ -404,6 +568,37 @@ class Publishable(Versioned):
         """`language` says what the other languages say now (their versions are recorded; no other flag moves)."""
         others = _others_version(lambda code: getattr(self, f"text_version_{code}") or 0, language)
         setattr(self, f"made_from_{language}", others)
+
+    def live_language(self):
+        """The language patients read on this page now: the active one, or the default when it has no text here."""
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return settings.MODELTRANSLATION_DEFAULT_LANGUAGE if language in self.missing_languages() else language
+
+    @property
+    def review(self):
+        """Who approved the text shown in the active language, and on which day (lists show this much)."""
+        language = self.live_language()
+        return {
+            "clinician": getattr(self, f"reviewed_by_{language}", None),
+            "date": getattr(self, f"last_reviewed_{language}", None),
+        }
+
+    @property
+    def last_updated(self):
+        """When the text patients read in the active language last changed (a saved draft changes nothing here)."""
+        return getattr(self, f"text_changed_{self.live_language()}", None) or self.publish_at
+
+    @property
+    def trust(self):
+        """The trust lines of a page: its review, when its text last changed, and when the next review is due."""
+        due = self.next_review_due
+        updated = self.last_updated
+        return {
+            **self.review,
+            "updated": timezone.localdate(updated) if updated else None,
+            "next_review_due": due,
+            "overdue": due is not None and due < timezone.localdate(),
+        }
 
     def missing_languages(self):
         """Languages in which a required text field is still empty."""
@@ -444,6 +639,8 @@ class ProcedureNote(Publishable):
     sources = models.ManyToManyField(Source, blank=True, related_name="procedures", verbose_name=_("sources"))
 
     required_translations = ("title", "slug", "summary", "what_it_is", "risks", "when_to_contact")
+    shared_fields = ("image", "topics", "sources")
+    safety_fields = ("summary", "who_it_is_for", "risks", "when_to_contact")
     readability_fields = (
         "what_it_is", "how_it_works", "who_it_is_for", "before", "during", "aftercare", "risks", "results",
         "when_to_contact",
@@ -465,6 +662,7 @@ class ProcedureNote(Publishable):
     class Meta:
         ordering = ["title"]
         verbose_name = _("procedure note")
+        constraints = [published_has_approval()]
         permissions = [("publish_procedurenote", _("Can publish, unpublish and record a medical review"))]
         verbose_name_plural = _("procedure notes")
 
@@ -497,9 +695,11 @@ class Article(Publishable):
 
     required_translations = ("title", "slug", "summary", "body")
     readability_fields = ("body",)
+    shared_fields = ("image", "topics", "procedures", "sources")
 
     class Meta:
         ordering = ["-publish_at", "title"]
+        constraints = [published_has_approval()]
         indexes = [
             # The newest published articles, without reading every row: home and topic pages ask for them.
             models.Index(fields=["status", "publish_at"], name="article_status_publish_idx"),
@@ -536,10 +736,15 @@ class FAQ(Publishable):
     order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Lower numbers come first."))
 
     required_translations = ("question", "answer")
-    listing_fields = ("question", "answer", "topic", "article", "procedure", "order")
+    listing_fields = (
+        "question", "answer", "topic", "article", "procedure", "order",
+        *(f"{name}_{code}" for name in ("reviewed_by", "last_reviewed") for code, _name in settings.LANGUAGES),
+    )
     readability_fields = ("answer",)
+    shared_fields = ("topic", "article", "procedure")
 
     class Meta:
+        constraints = [published_has_approval()]
         ordering = ["topic__order", "order", "pk"]
         verbose_name = _("FAQ")
         permissions = [("publish_faq", _("Can publish, unpublish and record a medical review"))]
@@ -572,6 +777,7 @@ class Page(Publishable):
 
     class Meta:
         ordering = ["title"]
+        constraints = [published_has_approval()]
         verbose_name = _("page")
         permissions = [("publish_page", _("Can publish, unpublish and record a medical review"))]
         verbose_name_plural = _("pages")
@@ -581,6 +787,80 @@ class Page(Publishable):
 
     def get_absolute_url(self):
         return reverse("education:page", kwargs={"slug": self.slug})
+
+
+class Approval(models.Model):
+    """A clinician's sign-off of one version of one language's text of one item, with exactly what was approved.
+
+    Never changed after it is written, except by an administrator's correction, which must give a reason.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20)
+    object_id = models.PositiveBigIntegerField(_("item"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    number = models.PositiveIntegerField(_("version"), help_text=_("1 for the first approval of this language."))
+    digest = models.CharField(_("fingerprint of the approved text"), max_length=64)
+    values = models.JSONField(_("approved text"), default=dict)
+    clinician = models.ForeignKey(
+        Clinician, on_delete=models.PROTECT, related_name="approvals", verbose_name=_("clinician")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed in as"),
+    )
+    approved_on = models.DateField(_("approved on"))
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "object_id", "language", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "language", "number"], name="approval_unique_number"),
+        ]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} {self.language} v{self.number}"
+
+
+class Step(models.TextChoices):
+    EDITED = "edited", _("Changes saved")
+    SUBMITTED = "submitted", _("Submitted for review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned with a comment")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+    CORRECTED = "corrected", _("Approval corrected")
+
+
+class WorkflowEvent(models.Model):
+    """One step of an item's workflow: who, when, which language and version, and any comment."""
+
+    kind = models.CharField(_("kind"), max_length=20)
+    object_id = models.PositiveBigIntegerField(_("item"))
+    step = models.CharField(_("step"), max_length=12, choices=Step.choices)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    number = models.PositiveIntegerField(_("approval version"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("item version"), default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kind", "object_id"], name="workflow_event_item_idx")]
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+
+    def __str__(self):
+        return f"{self.get_step_display()} {self.kind} {self.object_id}"
 
 
 class Clinic(Versioned):
@@ -689,27 +969,28 @@ class Image(models.Model):
         return label % {"number": self.pk}
 
     def save(self, *args, **kwargs):
-        replaced = []
         if self.file and not self.file._committed:
-            pixels, self.format = images.decode(self.file.file)
-            self.width, self.height = pixels.size
-            if self.pk:
-                previous = type(self).objects.filter(pk=self.pk).first()
-                replaced = previous.stored_names() if previous else []
-            self.file.save("original", ContentFile(images.encode(pixels, self.format)), save=False)
-            written = [self.file.name]
-            try:
-                self.renditions = images.write_renditions(pixels, self.file.name, self.file.storage)
-                written = self.stored_names()
-                super().save(*args, **kwargs)
-            except BaseException:
-                # Leave nothing behind from an upload whose row was not saved.
-                for name in written:
-                    self.file.storage.delete(name)
-                raise
-        else:
+            self.store_upload()
+        written, replaced = getattr(self, "_unsaved_upload", None) or ([], [])
+        try:
             super().save(*args, **kwargs)
+        except BaseException:
+            # Leave nothing behind from an upload whose row was not saved.
+            images.delete_quietly(self.file.storage, written)
+            raise
+        self._unsaved_upload = None
         images.delete_files_after_commit(replaced, self.file.storage)
+
+    def store_upload(self):
+        """Decode the newly chosen file, then store it cleaned with its renditions. The admin form calls this while
+        it validates, so a full disk or a failing media store is a form error (ValidationError) with nothing left
+        in storage; save() calls it for uploads made in code."""
+        pixels, self.format = images.decode(self.file.file)
+        self.width, self.height = pixels.size
+        previous = type(self).objects.filter(pk=self.pk).first() if self.pk else None
+        name, self.renditions = images.store(self.file.storage, pixels, self.format)
+        self.file = name
+        self._unsaved_upload = (self.stored_names(), previous.stored_names() if previous else [])
 
     def delete(self, *args, **kwargs):
         storage, names = self.file.storage, self.stored_names()
@@ -803,3 +1084,7 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id} ({self.language})"
+
+
+# Search tables (synonyms, vocabulary) live in their own module; imported here so Django registers them.
+from .search_models import SearchWord, Synonym  # noqa: E402, F401

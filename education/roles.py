@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 PUBLISHABLE = ("article", "procedurenote", "faq", "page")
-SUPPORTING = ("topic", "source", "image")
+SUPPORTING = ("topic", "source", "image", "synonym")
 EDITOR = [
     *(f"{action}_{model}" for model in PUBLISHABLE + SUPPORTING for action in ("add", "change", "view")),
     "view_clinician",
@@ -30,8 +30,12 @@ OTHER_APPS_REVIEWER |= Q(content_type__app_label="glossary")
 ROLES = {
     "Editors": Q(content_type__app_label="education", codename__in=EDITOR) | OTHER_APPS_EDITOR,
     "Clinical reviewers": Q(content_type__app_label="education", codename__in=REVIEWER) | OTHER_APPS_REVIEWER,
-    # Everything, including staff accounts and their roles.
-    "Administrators": Q(content_type__app_label__in=["education", "feedback", "glossary", "auth", "reversion"]),
+    # Everything, including staff accounts and their roles, the sign-in log (axes) and sign-in devices (otp).
+    "Administrators": Q(
+        content_type__app_label__in=[
+            "education", "feedback", "glossary", "auth", "reversion", "axes", "otp_totp", "otp_static"
+        ]
+    ),
 }
 
 

@@ -1,7 +1,7 @@
 """The risky-claims rules staff keep in the admin, and the compiled rules every process checks text with.
 
 Each rule is a pattern in the checker's syntax (education/data/risky_phrases.txt explains it), with a reason and a
-safer wording the editor sees. The shipped rules of that file are the starting data (migration 0008, and again after
+safer wording the editor sees. The shipped rules of that file are the starting data (migration 0010, and again after
 a test database is flushed). Every save or delete of a rule replaces one version token stored in the database, in the
 same transaction; each process keeps its compiled rules under the token it read and reads the token again on every
 check, so a rule saved in one worker is used by every other worker on its next check. The token is random, not a
@@ -154,7 +154,7 @@ def seed_shipped_rules(rule_model, version_model):
 def seed_after_flush(using="default", **kwargs):
     """post_migrate handler: a database whose rules were never seeded (a flushed test database) gets the shipped list.
 
-    Migration 0008 seeds a real database and creates the version row, so this does nothing there.
+    Migration 0010 seeds a real database and creates the version row, so this does nothing there.
     """
     from django.db import connections
 

@@ -1,19 +1,30 @@
 """Site search: published articles, procedure notes and FAQs, in the language the patient is reading.
 
-One interface, `search(query, language, page)`, over two engines chosen by the database in use:
+One interface, `search(query, language, page)`, over two engines chosen by the database in use. Both index the same
+tokens, made here in Python, so they find the same pages:
+
+- every word is indexed as itself (accents removed), as its lemma (simplemma: "solari" -> "solare", "brufoli" ->
+  "brufolo", "injections" -> "injection") and, marked with "~", as its Snowball stem;
+- a query word matches its own form and lemma, and the terms of its synonym group (`Synonym`, kept by editors);
+  only when that finds nothing does the search fall back to stems ("~sol" would join "solare" to "solito"), and
+  only then to pages with some of the words rather than all;
+- the engines rank the matches (title above summary above body); the best RERANKED of them are ranked again here
+  by what makes a page *about* the query: the query as the title, all its words or its phrase in the title or
+  summary, then the kind of page (a treatment before an article before a question that mentions it in passing).
 
 - PostgreSQL: a weighted tsvector per document (title A, summary B, body C) in `education_search_pg`, with a GIN
-  index, built with the `clinic_english`/`clinic_italian` text search configurations (unaccent, then the Snowball
-  stemmer); ranked with ts_rank over a smaller vector (see PostgreSQLEngine), snippets from ts_headline.
-- SQLite: an FTS5 table, `education_search_fts`. FTS5 only stems English (porter), so this module stems both the
-  indexed text and the query itself with the same Snowball stemmers, after stripping accents; ranked with bm25,
-  snippets from a small highlighter over the original text.
+  index, written from the tokens above; ranked with ts_rank over a smaller vector (see PostgreSQLEngine).
+- SQLite: an FTS5 table, `education_search_fts`, of the same tokens; ranked with bm25.
 
-`SearchDocument` rows hold each item's plain text per language; both engine tables are keyed by its id (the
-migration `0002_search` creates them). The index holds every item whatever its status, with the moment it becomes
-visible to patients (`Publishable.visible_from`, copied on every save): a search keeps the rows visible now, so a
-scheduled item appears at its time without a re-index, and reads the items of the page it shows through
-`published()`, which has the last word.
+Snippets come from one highlighter for both engines, over the text with headings kept apart from what follows.
+When a search finds little, `suggestion` offers the closest words of the published vocabulary (`SearchWord`; trigrams
+on PostgreSQL, edit distance with rapidfuzz on SQLite), checked to find visible pages; when it finds nothing,
+`elsewhere` says how many pages match in each other language.
+
+`SearchDocument` rows hold each item's plain text per language; both engine tables are keyed by its id. The index
+holds every item whatever its status, with the moment it becomes visible to patients (`Publishable.visible_from`,
+copied on every save): a search keeps the rows visible now, so a scheduled item appears at its time without a
+re-index, and reads the items of the page it shows through `published()`, which has the last word.
 
 The index follows content through `post_save`/`post_delete` receivers (`connect_signals`, called from the app's
 `ready()`), not through the models' `save()`: deletes made by querysets, the admin's bulk delete and cascades call no
@@ -25,35 +36,51 @@ import functools
 import html
 import itertools
 import re
+import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
+from urllib.parse import urlencode
 
+import simplemma
 import snowballstemmer
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
-from .models import FAQ, Article, ProcedureNote, SearchDocument
+from .models import FAQ, Article, ProcedureNote, SearchDocument, SearchWord, Synonym
+from .search_models import split_terms
 from .text import render_markdown
 
 MAX_QUERY_LENGTH = 200  # characters of the query that are read; the rest is ignored
 MAX_TERMS = 10
 MAX_TERM_LENGTH = 40
+MAX_SYNONYM_WORDS = 4  # the longest synonym phrase looked for in a query
 PER_PAGE = 10
+RERANKED = 10  # the engine's best matches that are ranked again here; a multiple of PER_PAGE keeps pages whole
 SNIPPET_WORDS = 30
+SYNONYMS_VERSION_KEY = "search-synonyms-version"
 # Engines mark matched words with these; the stored text never holds control characters, so they cannot clash.
 MARK_START, MARK_END = "\x02", "\x03"
+LEMMA_MARK = "="  # lemmas are indexed as "=lemma", so a word as typed also matches its own form, and ranks higher
+STEM_MARK = "~"  # stems are indexed as "~stem", so they never meet a word or a lemma
+HEADING_END = " — "  # what separates a heading from the text under it in the stored text and in snippets
+DATA = Path(__file__).resolve().parent / "data"
 
 WORD = re.compile(r"[^\W_]+")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 STEMMER_LANGUAGES = {"en": "english", "it": "italian"}
-POSTGRESQL_CONFIGS = {"en": "clinic_english", "it": "clinic_italian"}
 
 
 @dataclass(frozen=True)
@@ -65,13 +92,30 @@ class Kind:
     label: str
     title_field: str
     texts: Callable  # item -> (title, summary, body), read in the active language
+    prior: float  # among pages that match equally well, the higher comes first
+
+
+BLOCK_END = re.compile(r"</(h[1-6]|p|li|td|th|blockquote|pre)>")
+SENTENCE_END = re.compile(r"[.!?:;…]\s*$")
 
 
 def plain_text(markdown_text):
-    """The words a patient reads in a Markdown field, without markup."""
+    """The words a patient reads in a Markdown field, without markup, a heading kept apart from its text."""
     rendered = render_markdown(markdown_text or "")
+    pieces, position = [], 0
+    for end in BLOCK_END.finditer(rendered):
+        block = html.unescape(strip_tags(rendered[position : end.start()].replace("<", " <"))).strip()
+        position = end.end()
+        if not block:
+            continue
+        if end.group(1).startswith("h"):
+            block = block.rstrip(".:") + HEADING_END.rstrip()
+        elif not SENTENCE_END.search(block):
+            block += "."  # list items and table cells read as separate phrases, not one run-on sentence
+        pieces.append(block)
     # render_markdown escapes every literal "<", so each one left opens a tag; the space keeps words apart.
-    return html.unescape(strip_tags(rendered.replace("<", " <")))
+    pieces.append(html.unescape(strip_tags(rendered[position:].replace("<", " <"))).strip())
+    return " ".join(piece for piece in pieces if piece)
 
 
 def _article_texts(article):
@@ -81,7 +125,7 @@ def _article_texts(article):
 def _procedure_texts(procedure):
     facts = [getattr(procedure, name) or "" for name in ProcedureNote.KEY_FACTS]
     sections = [plain_text(getattr(procedure, name)) for name in ProcedureNote.SECTIONS]
-    return procedure.title, procedure.summary, " ".join(facts + sections)
+    return procedure.title, procedure.summary, " ".join(part for part in facts + sections if part)
 
 
 def _faq_texts(faq):
@@ -91,9 +135,9 @@ def _faq_texts(faq):
 KINDS = {
     kind.name: kind
     for kind in (
-        Kind("article", Article, _("Article"), "title", _article_texts),
-        Kind("procedure", ProcedureNote, _("Treatment"), "title", _procedure_texts),
-        Kind("faq", FAQ, _("Question and answer"), "question", _faq_texts),
+        Kind("article", Article, _("Article"), "title", _article_texts, 1.0),
+        Kind("procedure", ProcedureNote, _("Treatment"), "title", _procedure_texts, 2.0),
+        Kind("faq", FAQ, _("Question and answer"), "question", _faq_texts, 0.0),
     )
 }
 KIND_BY_MODEL = {kind.model: kind for kind in KINDS.values()}
@@ -106,6 +150,95 @@ def languages():
 def clean_text(text):
     """One line of text: no control characters (so no NUL), single spaces."""
     return " ".join(CONTROL.sub(" ", text or "").split())
+
+
+# --- Words, lemmas and stems ---------------------------------------------------------------------------------------
+
+
+def strip_accents(word):
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=50_000)
+def stem(word, language):
+    """The Snowball stem of one word, accents removed first so that "perche" and "perché" agree.
+
+    Cached: a site's vocabulary is small and the pure-Python stemmer is slow. A stemmer object is not thread-safe,
+    so each miss makes its own (it costs well under a microsecond).
+    """
+    stemmer = snowballstemmer.stemmer(STEMMER_LANGUAGES.get(language, "english"))
+    return stemmer.stemWord(strip_accents(word.casefold()))
+
+
+@functools.lru_cache(maxsize=200_000)
+def word_tokens(word, language):
+    """(exact, lemma, stem) index tokens of one word: casefolded, accents removed, lemma and stem marked.
+
+    The lemma is looked up with the accents still on ("perché"), then stripped like the word.
+    """
+    folded = word.casefold()
+    try:
+        lemma = simplemma.lemmatize(folded, lang=language)
+    except ValueError:  # a language simplemma does not know: the word is its own lemma
+        lemma = folded
+    return strip_accents(folded), LEMMA_MARK + strip_accents(lemma.casefold()), STEM_MARK + stem(folded, language)
+
+
+def indexed_text(text, language):
+    """The tokens both engines index for `text`: each word's form, its lemma and its stem."""
+    return [token for word in WORD.findall(text) for token in word_tokens(word[:MAX_TERM_LENGTH], language)]
+
+
+@functools.cache
+def stop_words(language):
+    """Words a query ignores unless it has nothing else ("the", "come"), from education/data/."""
+    path = DATA / f"search_stop_words_{language}.txt"
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(strip_accents(line.strip().casefold()) for line in lines if line.strip() and line[0] != "#")
+
+
+_SYNONYMS = {}  # {language: (version, table)}: this process's copy, valid while the shared version is the same
+
+
+def synonyms(language):
+    """{tokens of a term as written: the forms of its groups} for `language`, from this process's copy.
+
+    The copy is kept while the version in the cache stays the same; saving or deleting a Synonym sets a new version
+    (see connect_signals), and so does a cleared cache. Reading a small number from the cache is cheap; the table
+    itself would cost milliseconds to unpickle on every search.
+    """
+    version = cache.get(SYNONYMS_VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.set(SYNONYMS_VERSION_KEY, version, None)
+    memo = _SYNONYMS.get(language)
+    if memo and memo[0] == version:
+        return memo[1]
+    table = {}
+    for row in Synonym.objects.filter(language=language).values_list("terms", flat=True):
+        terms = [WORD.findall(term.casefold()) for term in split_terms(row)]
+        alternatives = {form for words in terms if words for form in _term_forms(words, language)}
+        for words in terms:
+            key = tuple(word_tokens(word, language)[0] for word in words)
+            if key:
+                table[key] = tuple(sorted(set(table.get(key, ())) | alternatives))
+    _SYNONYMS[language] = (version, table)
+    return table
+
+
+def _term_forms(words, language):
+    """How a synonym term as written is matched: as typed, and by lemma for each word written in its base form
+    ("brufolo" also finds "brufoli"; "nei", written as the plural of "neo", must not also find "nel", its lemma)."""
+    tokens = [word_tokens(word, language) for word in words]
+    by_lemma = tuple(lemma if lemma[1:] == exact else exact for exact, lemma, _stem in tokens)
+    return {tuple(exact for exact, _lemma, _stem in tokens), by_lemma}
+
+
+def synonyms_changed(**kwargs):
+    """Make every process read the synonyms again (post_save/post_delete receiver; call it after bulk writes)."""
+    cache.set(SYNONYMS_VERSION_KEY, time.time_ns(), None)
 
 
 # --- Queries ---------------------------------------------------------------------------------------------------
@@ -131,23 +264,87 @@ def query_words(query):
     return words[:MAX_TERMS]
 
 
-def strip_accents(word):
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+@dataclass(frozen=True)
+class Term:
+    """What one query word, or one synonym phrase of the query, matches.
 
-
-@functools.lru_cache(maxsize=50_000)
-def stem(word, language):
-    """The Snowball stem of one word, accents removed first so that "perche" and "perché" agree.
-
-    Cached: a site's vocabulary is small and the pure-Python stemmer is slow. A stemmer object is not thread-safe,
-    so each miss makes its own (it costs well under a microsecond).
+    `forms` are alternatives, each a tuple of tokens a page must all hold (a phrase's words); `stems` are the same
+    alternatives by stem, the weaker fallback.
     """
-    stemmer = snowballstemmer.stemmer(STEMMER_LANGUAGES.get(language, "english"))
-    return stemmer.stemWord(strip_accents(word.casefold()))
+
+    words: tuple
+    forms: tuple
+    stems: tuple
+
+    def tokens(self, use_stems=False):
+        found = {token for form in self.forms for token in form}
+        return found | {token for form in self.stems for token in form} if use_stems else found
 
 
-def stems(words, language):
-    return [stem(word, language) for word in words]
+def query_terms(words, language):
+    """The Terms of a query's words: synonym phrases grouped, stop words dropped unless nothing else is left."""
+    table = synonyms(language)
+    tokens = [word_tokens(word, language) for word in words]
+    terms, position = [], 0
+    while position < len(words):
+        for size in range(min(MAX_SYNONYM_WORDS, len(words) - position), 0, -1):
+            part = tokens[position : position + size]
+            exact, lemmas = tuple(t[0] for t in part), tuple(t[1] for t in part)
+            # A term found as typed stands for its group alone: "nei" (moles) must not also match "nel", its lemma.
+            if exact in table:
+                forms = {exact, *table[exact]}
+                break
+            if tuple(lemma[1:] for lemma in lemmas) in table:
+                forms = {exact, lemmas, *table[tuple(lemma[1:] for lemma in lemmas)]}
+                break
+        else:
+            size, forms = 1, {exact, lemmas}
+        if exact == tuple(lemma[1:] for lemma in lemmas) and lemmas in forms:
+            # A word typed in its base form: every form of it holds its lemma, so the lemma alone finds them all (and
+            # one token costs the engines less than two).
+            forms.discard(exact)
+        word_stems = {tuple(STEM_MARK + stem(token.lstrip(LEMMA_MARK), language) for token in form) for form in forms}
+        terms.append(Term(tuple(words[position : position + size]), tuple(sorted(forms)), tuple(sorted(word_stems))))
+        position += size
+    meaningful = [
+        term
+        for term in terms
+        if len(term.words) > 1 or len(term.forms) > 2 or strip_accents(term.words[0]) not in stop_words(language)
+    ]
+    return meaningful or terms
+
+
+@dataclass(frozen=True)
+class Match:
+    """One way of matching a query: its terms, by form (or also by stem), every term required or any."""
+
+    terms: tuple
+    use_stems: bool
+    match_all: bool
+
+    def expression(self, quote, and_, or_):
+        """The match in an engine's syntax; tokens are letters, digits and STEM_MARK only, and quoted anyway."""
+
+        def form(tokens):
+            joined = and_.join(quote(token) for token in tokens)
+            return f"({joined})" if len(tokens) > 1 else joined
+
+        parts = []
+        for term in self.terms:
+            forms = term.forms + (term.stems if self.use_stems else ())
+            parts.append("(" + or_.join(form(tokens) for tokens in forms) + ")")
+        return (and_ if self.match_all else or_).join(parts)
+
+
+def matches_in_order(terms):
+    """The ways to match, strictest first: all terms by form, all by stem, any by form, any by stem."""
+    ways = [Match(terms, False, True), Match(terms, True, True)]
+    if len(terms) > 1:
+        ways += [Match(terms, False, False), Match(terms, True, False)]
+    return ways
+
+
+# --- Snippets ------------------------------------------------------------------------------------------------------
 
 
 def render_snippet(marked):
@@ -156,25 +353,29 @@ def render_snippet(marked):
     return mark_safe(escaped)  # noqa: S308 - everything but our own tags has just been escaped
 
 
-def highlight(text, query_stems, language, size=SNIPPET_WORDS):
-    """About `size` words of `text` around the most matched words, with the matches marked (SQLite's snippets)."""
+def highlight(text, tokens, language, size=SNIPPET_WORDS):
+    """About `size` words of `text` around the most matched words, with the words holding `tokens` marked."""
     words = WORD.findall(text)
     if not words:
         return ""
-    # Stem each distinct word once; texts repeat their words a lot.
-    matching = {word for word in set(words) if stem(word, language) in query_stems}
+    # Look each distinct word up once; texts repeat their words a lot.
+    matching = {}
+    for word in set(words):
+        found = tokens.intersection(word_tokens(word, language))
+        if found:
+            matching[word] = min(found)
     matched = [i for i, word in enumerate(words) if word in matching]
 
     def distinct_matches(first):
         window = matched[bisect.bisect_left(matched, first) : bisect.bisect_left(matched, first + size)]
-        return len({stem(words[i], language) for i in window})
+        return len({matching[words[i]] for i in window})
 
     # The window that shows the most different query words, starting a few words before a match.
     first = max((max(0, i - 3) for i in matched), key=distinct_matches, default=0)
     last = min(len(words), first + size)
-    tokens = itertools.islice(WORD.finditer(text), first, last)
+    tokens_iter = itertools.islice(WORD.finditer(text), first, last)
     pieces, position = [], None
-    for token in tokens:
+    for token in tokens_iter:
         if position is not None:
             pieces.append(text[position : token.start()])
         word = token.group()
@@ -186,6 +387,66 @@ def highlight(text, query_stems, language, size=SNIPPET_WORDS):
     return ("… " if first else "") + snippet + (" …" if last < len(words) else "")
 
 
+# --- Ranking -------------------------------------------------------------------------------------------------------
+
+
+def _normal(text, language):
+    """Text as a tuple of exact tokens, to compare phrases whatever the case, accents and punctuation."""
+    return tuple(word_tokens(word, language)[0] for word in WORD.findall(text))
+
+
+def _content(words, language):
+    """The words that are not stop words, or all of them when all are."""
+    return tuple(word for word in words if word not in stop_words(language)) or words
+
+
+def _covered(term, tokens, use_stems=False):
+    return any(set(form) <= tokens for form in term.forms + (term.stems if use_stems else ()))
+
+
+def about_score(row, match, words, language):
+    """How much a page is about the query, from its title and summary (the engines' order breaks ties)."""
+    terms, use_stems = match.terms, match.use_stems
+    parts = 3 if use_stems else 2  # a word's tokens compared: its form and lemma, and its stem when matching by stem
+    _id, kind, _object_id, title, summary, _body = row
+    title_words, summary_words = _normal(title, language), _normal(summary, language)
+    title_tokens = [set(word_tokens(word, language)[:parts]) for word in WORD.findall(title)]
+    summary_tokens = {token for word in WORD.findall(summary) for token in word_tokens(word, language)[:parts]}
+    all_title_tokens = set().union(*title_tokens)
+    query = tuple(strip_accents(word) for word in words)
+    wanted = {token for term in terms for token in term.tokens(use_stems)}
+    score = KINDS[kind].prior
+    if _content(title_words, language) == _content(query, language):
+        score += 50  # the page is about exactly this: a question asked as the patient asked it, a topic's name
+    head_words = zip(title_tokens, title_words[: _head_length(title)])
+    head = [tokens for tokens, word in head_words if word not in stop_words(language)]
+    head_tokens = set().union(*head)
+    if head and all(tokens & wanted for tokens in head) and all(_covered(t, head_tokens, use_stems) for t in terms):
+        score += 25  # the title's head ("Acne: what it is", "Warts and verrucas") is the query or its synonyms
+    score += 20 * sum(_covered(term, all_title_tokens, use_stems) for term in terms) / len(terms)
+    score += 8 * sum(_covered(term, summary_tokens, use_stems) for term in terms) / len(terms)
+    if len(query) > 1 and (_has_phrase(title_words, query) or _has_phrase(summary_words, query)):
+        score += 10
+    # A short title that the query fills is more about it than a long one that mentions it.
+    content = [tokens for tokens, word in zip(title_tokens, title_words) if word not in stop_words(language)]
+    if content:
+        score += 4 * sum(1 for tokens in content if tokens & wanted) / len(content)
+    return score
+
+
+TITLE_HEAD_END = re.compile(r"[:(?—–]| - ")
+
+
+def _head_length(title):
+    """The number of words before a title's first colon, bracket or dash: what the page is about."""
+    return len(WORD.findall(TITLE_HEAD_END.split(title, maxsplit=1)[0]))
+
+
+def _has_phrase(words, phrase):
+    n = len(phrase)
+    return any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+
+
 def _visible_now(alias):
     """SQL (and params) true for the rows of `alias` that patients may see now (see SearchDocument)."""
     return f"{alias}.visible_from <= %s", [connection.ops.adapt_datetimefield_value(timezone.now())]
@@ -195,40 +456,62 @@ def _visible_now(alias):
 
 
 class Engine:
-    """What both engines share: each gives TABLE and _where() (the FROM and WHERE of its matches)."""
+    """What both engines share; each gives TABLE, _store(), _where() (the FROM and WHERE of its matches) and page()."""
 
     TABLE = None
 
     def clear(self):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.TABLE}")
+        SearchWord.objects.all().delete()
 
-    def count(self, words, language, match_all):
-        where, params = self._where(words, language, match_all)
+    def store(self, documents):
+        self._store(documents)
+        # The vocabulary for spelling suggestions: words of three letters or more, as written, per language.
+        words = {}
+        for doc in documents:
+            for word in WORD.findall(f"{doc.title} {doc.summary} {doc.body}"):
+                if len(word) >= 3 and len(word) <= MAX_TERM_LENGTH and word.isalpha():
+                    folded = word.casefold()
+                    words.setdefault((doc.language, strip_accents(folded)), folded)
+        SearchWord.objects.bulk_create(
+            [SearchWord(language=lang, word=word, display=display) for (lang, word), display in words.items()],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+
+    def count(self, match, language):
+        where, params = self._where(match, language)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) {where}", params)
             return cursor.fetchone()[0]
 
+    def similar_words(self, words, language):
+        """{word: words of the vocabulary within a small edit distance of it, closest first (at most five)}."""
+        candidates = self._candidate_words(words, language)
+        similar = {}
+        for word in words:
+            limit = 1 if len(word) <= 4 else 2
+            found = process.extract(word, candidates, scorer=Levenshtein.distance, score_cutoff=limit, limit=5)
+            similar[word] = [candidates[index] for _w, _distance, index in sorted(found, key=lambda f: (f[1], f[2]))]
+        return similar
+
 
 class SQLiteEngine(Engine):
-    """FTS5 over words stemmed here; bm25 with the title weighing most."""
+    """FTS5 over the tokens made here; bm25 with the title weighing most."""
 
     TABLE = "education_search_fts"
     # bm25 weights for the title, summary and body columns.
     WEIGHTS = (10.0, 4.0, 1.0)
 
     @staticmethod
-    def _indexed(text, language):
-        return " ".join(stems(WORD.findall(text), language))
+    def _quote(token):
+        # Each token becomes a quoted FTS5 string: no word can act as an operator (AND, OR, NOT, NEAR, *, ^, :).
+        return '"{}"'.format(token.replace('"', '""'))
 
-    def store(self, documents):
+    def _store(self, documents):
         rows = [
-            (
-                doc.pk,
-                self._indexed(doc.title, doc.language),
-                self._indexed(doc.summary, doc.language),
-                self._indexed(doc.body, doc.language),
-            )
+            (doc.pk, *(" ".join(indexed_text(text, doc.language)) for text in (doc.title, doc.summary, doc.body)))
             for doc in documents
         ]
         with connection.cursor() as cursor:
@@ -239,13 +522,7 @@ class SQLiteEngine(Engine):
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {self.TABLE} WHERE rowid = %s", [(pk,) for pk in document_ids])
 
-    def _match(self, words, language, match_all):
-        # Each stem becomes a quoted FTS5 string: no word can act as an operator (AND, OR, NOT, NEAR, *, ^, :).
-        unique = dict.fromkeys(word_stem for word_stem in stems(words, language) if word_stem)
-        quoted = ['"{}"'.format(word_stem.replace('"', '""')) for word_stem in unique]
-        return (" AND " if match_all else " OR ").join(quoted) or '""'
-
-    def _where(self, words, language, match_all):
+    def _where(self, match, language):
         visible, params = _visible_now("d")
         # The index (migration 0004) holds id, language and visible_from: the long texts are never read here.
         sql = (
@@ -253,112 +530,135 @@ class SQLiteEngine(Engine):
             f"ON d.id = {self.TABLE}.rowid "
             f"WHERE {self.TABLE} MATCH %s AND d.language = %s AND {visible}"
         )
-        return sql, [self._match(words, language, match_all), language, *params]
+        return sql, [match.expression(self._quote, " AND ", " OR "), language, *params]
 
-    def page(self, words, language, match_all, offset, limit):
-        """(number of matches, [(kind, object_id, marked snippet)] for one page, best first).
+    def page(self, match, language, offset, limit):
+        """(number of matches, [(id, kind, object_id, title, summary, body)] for one page, best first).
 
         The number is None when the page is past the end: no row is left to carry it.
         """
-        where, params = self._where(words, language, match_all)
+        where, params = self._where(match, language)
         weights = ", ".join(str(weight) for weight in self.WEIGHTS)
         # Rank ids alone, then read the text of just this page's documents. FTS5 refuses bm25() beside a window
         # function, hence the materialized step between them.
         sql = (
             f"WITH matches AS MATERIALIZED (SELECT d.id AS id, bm25({self.TABLE}, {weights}) AS score {where}) "
-            "SELECT d.kind, d.object_id, d.summary, d.body, ranked.total FROM ("
+            "SELECT d.id, d.kind, d.object_id, d.title, d.summary, d.body, ranked.total FROM ("
             "SELECT id, score, COUNT(*) OVER () AS total FROM matches ORDER BY score, id LIMIT %s OFFSET %s"
             ") AS ranked JOIN education_searchdocument d ON d.id = ranked.id ORDER BY ranked.score, ranked.id"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset])
             rows = cursor.fetchall()
-        query_stems = set(stems(words, language))
-        hits = [
-            (kind, object_id, highlight(f"{summary} {body}".strip(), query_stems, language))
-            for kind, object_id, summary, body, _total in rows
-        ]
-        return (rows[0][-1] if rows else None), hits
+        return (rows[0][-1] if rows else None), [row[:-1] for row in rows]
+
+    def _candidate_words(self, words, language):
+        lengths = [len(word) for word in words]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM education_searchword WHERE language = %s AND length(word) BETWEEN %s AND %s",
+                [language, min(lengths) - 2, max(lengths) + 2],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
 
 class PostgreSQLEngine(Engine):
-    """A GIN-indexed tsvector finds the matches; a small one ranks them; ts_headline marks the snippet.
+    """A GIN-indexed tsvector finds the matches; a small one ranks them.
 
-    Ranking reads the title, the summary and the opening of the body (RANKED_BODY characters) rather than the whole
-    text: whole-text vectors are stored out of line (TOAST), and reading thousands of them for a common word is what
-    makes full-text search slow. Matching still covers the whole text.
+    The vectors are written from the tokens made here (a word, its lemma and its stem share a position), not by a
+    text search configuration: PostgreSQL has no Italian lemmatiser, and a custom dictionary would need files
+    installed on the database server. Ranking reads the title, the summary and the opening of the body (RANKED_BODY
+    characters) rather than the whole text: whole-text vectors are stored out of line (TOAST), and reading
+    thousands of them for a common word is what makes full-text search slow. Matching still covers the whole text.
     """
 
     TABLE = "education_search_pg"
-    RANKED_BODY = 300  # characters: about the first paragraph
-    HEADLINE_OPTIONS = (
-        f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, "
-        'MaxFragments=2, FragmentDelimiter=" … "'
-    )
+    RANKED_BODY = 150  # characters: about the first two sentences
+    MAX_POSITION = 16383  # PostgreSQL's limit; later words share it
+    MAX_POSITIONS = 256  # positions kept per lexeme, as PostgreSQL keeps
 
     @staticmethod
-    def _config(language):
-        return POSTGRESQL_CONFIGS.get(language, POSTGRESQL_CONFIGS[settings.MODELTRANSLATION_DEFAULT_LANGUAGE])
+    def _quote(token):
+        return "'{}'".format(token.replace("\\", "\\\\").replace("'", "''"))
 
-    def store(self, documents):
-        by_language = {}
+    @classmethod
+    def _vector(cls, parts, language, stems=True):
+        """A tsvector literal of [(text, weight)]: each word's tokens at its position, with its part's weight."""
+        positions, position = {}, 0
+        for text, weight in parts:
+            for word in WORD.findall(text):
+                position = min(position + 1, cls.MAX_POSITION)
+                tokens = word_tokens(word[:MAX_TERM_LENGTH], language)
+                for token in set(tokens if stems else tokens[:2]):
+                    kept = positions.setdefault(token, [])
+                    if len(kept) < cls.MAX_POSITIONS:
+                        kept.append(f"{position}{weight}")
+        return " ".join(f"{cls._quote(token)}:{','.join(kept)}" for token, kept in positions.items())
+
+    def _store(self, documents):
+        rows = []
         for doc in documents:
-            by_language.setdefault(doc.language, []).append(doc.pk)
-        with connection.cursor() as cursor:
-            for language, ids in by_language.items():
-                config = self._config(language)
-                cursor.execute(
-                    f"INSERT INTO {self.TABLE} (document_id, language, kind, object_id, visible_from, vector, rank_vector) "
-                    "SELECT id, language, kind, object_id, visible_from, "
-                    "head || setweight(to_tsvector(%s::regconfig, body), 'C'), "
-                    "head || setweight(to_tsvector(%s::regconfig, left(body, %s)), 'C') FROM ("
-                    "SELECT *, setweight(to_tsvector(%s::regconfig, title), 'A') "
-                    "|| setweight(to_tsvector(%s::regconfig, summary), 'B') AS head "
-                    "FROM education_searchdocument WHERE id = ANY(%s)) AS documents "
-                    "ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, kind = EXCLUDED.kind, "
-                    "object_id = EXCLUDED.object_id, visible_from = EXCLUDED.visible_from, vector = EXCLUDED.vector, "
-                    "rank_vector = EXCLUDED.rank_vector",
-                    [config, config, self.RANKED_BODY, config, config, ids],
+            head = [(doc.title, "A"), (doc.summary, "B")]
+            rows.append(
+                (
+                    doc.pk, doc.language, doc.kind, doc.object_id, doc.visible_from,
+                    self._vector([*head, (doc.body, "C")], doc.language),
+                    # No stems: a smaller vector ranks faster, and a match by stem is a fallback, ranked here anyway.
+                    self._vector([*head, (doc.body[: self.RANKED_BODY], "C")], doc.language, stems=False),
                 )
+            )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.TABLE} (document_id, language, kind, object_id, visible_from, vector, rank_vector) "
+                "VALUES (%s, %s, %s, %s, %s, %s::tsvector, %s::tsvector) "
+                "ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, kind = EXCLUDED.kind, "
+                "object_id = EXCLUDED.object_id, visible_from = EXCLUDED.visible_from, vector = EXCLUDED.vector, "
+                "rank_vector = EXCLUDED.rank_vector",
+                rows,
+            )
 
     def remove(self, document_ids):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.TABLE} WHERE document_id = ANY(%s)", [list(document_ids)])
 
-    def _tsquery(self, words, language, match_all):
-        # One plainto_tsquery per word: the words arrive as parameters, never as tsquery syntax.
-        config = self._config(language)
-        sql = (" && " if match_all else " || ").join(["plainto_tsquery(%s::regconfig, %s)"] * len(words))
-        return f"({sql})", [value for word in words for value in (config, word)]
-
-    def _where(self, words, language, match_all):
-        tsquery, query_params = self._tsquery(words, language, match_all)
+    def _where(self, match, language):
         visible, params = _visible_now("s")
+        # OFFSET 0 hides the query's value from the planner: seeing a common word, it would read every vector (a
+        # seq scan that unpacks each out-of-line vector, 56 ms on the benchmark library) instead of the GIN index
+        # (6 ms), as it cannot tell what unpacking costs.
         sql = (
-            f"FROM {self.TABLE} s CROSS JOIN (SELECT {tsquery} AS query) AS q "
+            f"FROM {self.TABLE} s CROSS JOIN (SELECT %s::tsquery AS query OFFSET 0) AS q "
             f"WHERE s.vector @@ q.query AND s.language = %s AND {visible}"
         )
-        return sql, [*query_params, language, *params]
+        return sql, [match.expression(self._quote, " & ", " | "), language, *params]
 
-    def page(self, words, language, match_all, offset, limit):
+    def page(self, match, language, offset, limit):
         """As SQLiteEngine.page."""
-        where, params = self._where(words, language, match_all)
-        # ts_headline reads whole texts, so it runs on this page's rows only.
+        where, params = self._where(match, language)
         # The count runs over (id, score) pairs only: over whole matched rows it spilled to disk for a common word.
         # OFFSET 0 keeps PostgreSQL from folding the scoring step into the count's.
         sql = (
-            "SELECT d.kind, d.object_id, "
-            "ts_headline(%s::regconfig, d.summary || ' ' || d.body, ranked.query, %s), ranked.total FROM ("
-            "SELECT id, query, score, COUNT(*) OVER () AS total FROM ("
-            f"SELECT s.document_id AS id, q.query AS query, ts_rank(s.rank_vector, q.query) AS score {where} OFFSET 0"
+            "SELECT d.id, d.kind, d.object_id, d.title, d.summary, d.body, ranked.total FROM ("
+            "SELECT id, score, COUNT(*) OVER () AS total FROM ("
+            f"SELECT s.document_id AS id, ts_rank(s.rank_vector, q.query) AS score {where} OFFSET 0"
             ") AS scored ORDER BY score DESC, id LIMIT %s OFFSET %s"
             ") AS ranked JOIN education_searchdocument d ON d.id = ranked.id ORDER BY ranked.score DESC, ranked.id"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self._config(language), self.HEADLINE_OPTIONS, *params, limit, offset])
+            cursor.execute(sql, [*params, limit, offset])
             rows = cursor.fetchall()
-        hits = [(kind, object_id, snippet.strip()) for kind, object_id, snippet, _total in rows]
-        return (rows[0][-1] if rows else None), hits
+        return (rows[0][-1] if rows else None), [row[:-1] for row in rows]
+
+    def _candidate_words(self, words, language):
+        # pg_trgm narrows the vocabulary (GIN index, migration 0006); edit distance then decides, as on SQLite.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT found.word FROM unnest(%s::text[]) AS typed(word) CROSS JOIN LATERAL ("
+                "SELECT word FROM education_searchword WHERE language = %s AND word %% typed.word "
+                "ORDER BY similarity(word, typed.word) DESC LIMIT 50) AS found",
+                [list(words), language],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
 
 ENGINES = {"sqlite": SQLiteEngine, "postgresql": PostgreSQLEngine}
@@ -448,6 +748,8 @@ def connect_signals():
     for kind in KINDS.values():
         post_save.connect(_item_saved, sender=kind.model, dispatch_uid=f"search-index-{kind.name}")
         post_delete.connect(_item_deleted, sender=kind.model, dispatch_uid=f"search-unindex-{kind.name}")
+    post_save.connect(synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-saved")
+    post_delete.connect(synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-deleted")
 
 
 # --- Searching -----------------------------------------------------------------------------------------------------
@@ -465,29 +767,36 @@ class Hit:
 class _Matches:
     """The ranked hits of one query as a lazy sequence, so Paginator counts them and fetches one page only.
 
-    One query answers both: it fetches the page asked for (`offset`) and the number of matches with it. Only a page
-    number past the end costs a second query for the count, and a third for the last page.
+    One query answers both: it fetches the page asked for and the number of matches with it. The first RERANKED
+    matches are fetched together and ranked again by `about_score`; later pages keep the engine's order. Only a
+    page number past the end costs a second query for the count, and a third for the last page.
     """
 
-    def __init__(self, engine, words, language, match_all, offset, per_page):
-        self.engine, self.words, self.language, self.match_all = engine, words, language, match_all
+    def __init__(self, engine, match, words, language, offset, per_page):
+        self.engine, self.match, self.words, self.language = engine, match, words, language
         self.offset, self.per_page = offset, per_page
         self._count, self._pages = None, {}
 
-    def _fetch(self, offset):
-        if offset not in self._pages:
-            total, self._pages[offset] = self.engine.page(
-                self.words, self.language, self.match_all, offset, self.per_page
-            )
+    def _fetch(self, offset, limit):
+        """Rows from `offset`, best first; the reranked head is fetched whole whatever part of it is asked for."""
+        start, size = (0, max(RERANKED, offset + limit)) if offset < RERANKED else (offset, limit)
+        if (start, size) not in self._pages:
+            total, rows = self.engine.page(self.match, self.language, start, size)
+            if start == 0:
+                head = rows[:RERANKED]
+                # sorted() is stable: equal scores keep the engine's order.
+                head = sorted(head, key=lambda row: -about_score(row, self.match, self.words, self.language))
+                rows = head + rows[RERANKED:]
+            self._pages[(start, size)] = rows
             if total is not None:
                 self._count = total
-        return self._pages[offset]
+        return self._pages[(start, size)][offset - start : offset - start + limit]
 
     def count(self):
         if self._count is None:
-            self._fetch(self.offset)
+            self._fetch(self.offset, self.per_page)
         if self._count is None:
-            self._count = self.engine.count(self.words, self.language, self.match_all) if self.offset else 0
+            self._count = self.engine.count(self.match, self.language) if self.offset else 0
         return self._count
 
     def __len__(self):
@@ -495,22 +804,47 @@ class _Matches:
 
     def __getitem__(self, page):
         limit = max(0, page.stop - page.start)
-        rows = self._fetch(page.start)[:limit] if limit else []
+        rows = self._fetch(page.start, limit) if limit else []
         # Items are read once more through published(), the one rule, in case one changed since the count.
         items = {}
-        for name in {kind for kind, _id, _snippet in rows}:
-            ids = [object_id for kind, object_id, _snippet in rows if kind == name]
+        for name in {row[1] for row in rows}:
+            ids = [row[2] for row in rows if row[1] == name]
             items |= {(name, item.pk): item for item in KINDS[name].model.objects.published().filter(pk__in=ids)}
+        tokens = {token for term in self.match.terms for token in term.tokens(self.match.use_stems)}
         hits = []
         with translation.override(self.language):
-            for name, object_id, snippet in rows:
+            for _id, name, object_id, _title, summary, body in rows:
                 item = items.get((name, object_id))
                 if item is None:
                     continue
                 kind = KINDS[name]
                 title = getattr(item, kind.title_field)
+                snippet = highlight(f"{summary} {body}".strip(), tokens, self.language)
                 hits.append(Hit(name, str(kind.label), title, item.get_absolute_url(), render_snippet(snippet)))
         return hits
+
+
+# Language names as they read inside a sentence ("2 pages in English", "2 pagine in inglese"); a language missing here
+# gets Django's translated name.
+NAMES_IN_A_SENTENCE = {
+    "English": pgettext_lazy("in a sentence", "English"),
+    "Italian": pgettext_lazy("in a sentence", "Italian"),
+}
+
+
+def name_in_a_sentence(language):
+    info = get_language_info(language)
+    return str(NAMES_IN_A_SENTENCE.get(info["name"], info["name_translated"]))
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """Pages that match the query in another language, with the search there."""
+
+    language: str
+    name: str
+    count: int
+    url: str
 
 
 @dataclass
@@ -520,6 +854,10 @@ class SearchResults:
     shortened: bool  # the query was longer than MAX_QUERY_LENGTH
     matched_all: bool  # False when no item has every word, so items with some of them are shown
     page: object  # django.core.paginator.Page of Hit
+    suggestion: str = ""  # a query with misspelt words replaced, when this one found little
+    suggestion_url: str = ""
+    elsewhere: list = field(default_factory=list)  # [Elsewhere], when nothing matched in this language
+    corrected_from: str = ""  # the query as typed, when it found nothing and these are its suggestion's results
 
     max_length = MAX_QUERY_LENGTH
 
@@ -532,10 +870,42 @@ class SearchResults:
         return self.page.paginator.get_elided_page_range(self.page.number)
 
 
-def search(query, language=None, page=1, per_page=PER_PAGE):
+def _search_url(language, query):
+    with translation.override(language):
+        return reverse("education:search") + "?" + urlencode({"q": query})
+
+
+def suggest(engine, words, language):
+    """The query with its unknown words replaced by the closest published ones, or "" when there is none.
+
+    A word is unknown when the vocabulary lacks it; the replacement is offered only if the search it makes finds
+    pages patients may see now, so a word only a draft contains is never offered.
+    """
+    folded = [strip_accents(word) for word in words]
+    known = set(SearchWord.objects.filter(language=language, word__in=folded).values_list("word", flat=True))
+    unknown = [i for i, word in enumerate(folded) if word not in known and not word.isdigit() and len(word) > 2]
+    if not unknown:
+        return ""
+    similar = engine.similar_words([folded[i] for i in unknown], language)
+    choices = {i: similar[folded[i]] for i in unknown}
+    replaced = list(words)
+    for i in unknown:
+        if choices[i]:
+            replaced[i] = choices[i][0]
+    if replaced == list(words):
+        return ""
+    # One check, with the closest word for each: whether patients may see a page that has them all.
+    if not engine.count(Match(tuple(query_terms(replaced, language)), False, True), language):
+        return ""
+    displays = dict(SearchWord.objects.filter(language=language, word__in=replaced).values_list("word", "display"))
+    return " ".join(displays.get(word, word) for word in replaced)
+
+
+def search(query, language=None, page=1, per_page=PER_PAGE, correct=True):
     """Published items in `language` (the active one by default) that match `query`, best first, one page of them.
 
-    Any string is a valid query; words are matched in all their forms and without accents.
+    Any string is a valid query; words are matched in all their forms, by synonym and without accents. When nothing
+    matches but a spelling suggestion does, the results are the suggestion's, with `corrected_from` set.
     """
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     if language not in languages():
@@ -548,10 +918,32 @@ def search(query, language=None, page=1, per_page=PER_PAGE):
         offset = max(0, int(page) - 1) * per_page
     except (TypeError, ValueError, OverflowError):
         offset = 0
-    matches, matched_all = _Matches(engine, words, language, True, offset, per_page), True
-    if not words:
-        matches = []
-    elif matches.count() == 0 and len(words) > 1:
-        matches, matched_all = _Matches(engine, words, language, False, offset, per_page), False
+    matches, matched_all, suggestion, elsewhere = [], True, "", []
+    if words:
+        terms = tuple(query_terms(words, language))
+        for match in matches_in_order(terms):
+            matches = _Matches(engine, match, words, language, offset, per_page)
+            if matches.count():
+                matched_all = match.match_all
+                break
+        else:
+            match = None
+        if match is None or match != matches_in_order(terms)[0]:
+            suggestion = suggest(engine, words, language)
+        if match is None and suggestion and correct:
+            corrected = search(suggestion, language, page, per_page, correct=False)
+            corrected.corrected_from, corrected.shortened = query, shortened
+            return corrected
+        if match is None:
+            matches = []
+            for other in languages():
+                if other != language:
+                    # Every word by form or synonym: a hint should be sure, and cost one query per language.
+                    found = engine.count(Match(tuple(query_terms(words, other)), False, True), other)
+                    if found:
+                        elsewhere.append(Elsewhere(other, name_in_a_sentence(other), found, _search_url(other, query)))
     paginator = Paginator(matches, per_page)
-    return SearchResults(query, words, shortened, matched_all, paginator.get_page(page))
+    return SearchResults(
+        query, words, shortened, matched_all, paginator.get_page(page), suggestion,
+        _search_url(language, suggestion) if suggestion else "", elsewhere,
+    )

@@ -12,10 +12,11 @@ def _plain(markdown_text):
 
 def _reviewed(item):
     data = {}
-    if item.last_reviewed:
-        data["lastReviewed"] = item.last_reviewed.isoformat()
-    if item.reviewed_by:
-        data["reviewedBy"] = {"@type": "Person", "name": item.reviewed_by.name, "jobTitle": item.reviewed_by.role}
+    review = item.review  # the approval of the text shown in this language
+    if review["date"]:
+        data["lastReviewed"] = review["date"].isoformat()
+    if review["clinician"]:
+        data["reviewedBy"] = {"@type": "Person", "name": review["clinician"].name, "jobTitle": review["clinician"].role}
     return data
 
 
@@ -29,7 +30,7 @@ def article_data(article, url):
         "description": article.summary,
         "inLanguage": translation.get_language(),
         "datePublished": article.publish_at.isoformat(),
-        "dateModified": article.updated_at.isoformat(),
+        "dateModified": article.last_updated.isoformat(),
         "about": [{"@type": "MedicalEntity", "name": topic.name} for topic in article.topics.all()],
         "citation": [
             {"@type": "CreativeWork", "name": s.title, "publisher": s.publisher, **({"url": s.url} if s.url else {})}

@@ -1,9 +1,55 @@
-"""Turn the Markdown editors type into HTML that is safe to show patients."""
+"""Clean the text editors type, and turn their Markdown into HTML that is safe to show patients."""
 import functools
 import re
 
 import markdown
 import nh3
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Line ends in every spelling (Windows, old Mac, a word processor's line and page breaks, NEL) become "\n".
+_LINE_END = re.compile(r"\r\n?|[\x0b\x0c\x85]")
+# What is left to drop: C0 and C1 controls other than tab and newline, DEL, lone surrogates and the two
+# non-characters XML cannot hold. NUL is not here: it is refused, never silently dropped.
+_NOT_TEXT = re.compile(r"[\x01-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_ODD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+NUL_MESSAGE = _("Text may not contain the NUL character (\\0): remove it and save again.")
+
+
+def clean_text(value, *, refuse_nul=True, strip=True):
+    """The one rule for stored text: line ends normalised to "\\n", control characters other than tab and newline
+    removed, NUL refused (or, with refuse_nul=False, left for a form's own validator to refuse), and surrounding
+    white space dropped as every form drops it (so a backup, whose XML loses it, restores the same text; with
+    strip=False it is left to the form field, which knows whether to drop it). Anything but a string passes."""
+    if not isinstance(value, str):
+        return value
+    if _ODD.search(value):
+        if "\x00" in value and refuse_nul:
+            raise ValidationError(NUL_MESSAGE, code="null_characters_not_allowed")
+        value = _NOT_TEXT.sub("", _LINE_END.sub("\n", value))
+    return value.strip() if strip else value
+
+
+def text_fields(model):
+    """The model's own columns that hold free text (every language of a translated one)."""
+    from django.db import models
+
+    return [
+        field for field in model._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField)) and not field.choices
+    ]
+
+
+def clean_text_fields(instance):
+    """Apply clean_text to every text field of `instance`; a NUL names the field it was found in."""
+    for field in text_fields(type(instance)):
+        value = getattr(instance, field.attname)
+        try:
+            cleaned = clean_text(value)
+        except ValidationError as error:
+            raise ValidationError({field.name: error}) from None
+        if cleaned != value:
+            setattr(instance, field.attname, cleaned)
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "b", "i", "a", "blockquote",

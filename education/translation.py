@@ -4,6 +4,8 @@ from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote,
 
 # Empty slugs are stored as NULL so that the per-language unique constraint allows many untranslated items.
 SLUG_EMPTY = {"slug": None}
+# Per language: who approved the live text, when, and the approval itself (see Publishable).
+REVIEW = ("reviewed_by", "last_reviewed", "approval")
 
 
 @register(Clinician)
@@ -19,7 +21,7 @@ class TopicTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", "body", "text_changed", "text_version", "made_from")
+    fields = ("title", "slug", "summary", "body", "text_changed", "text_version", "made_from", *REVIEW)
     empty_values = SLUG_EMPTY
 
 
@@ -27,19 +29,19 @@ class ArticleTranslationOptions(TranslationOptions):
 class ProcedureNoteTranslationOptions(TranslationOptions):
     fields = (
         "title", "slug", "summary", *ProcedureNote.KEY_FACTS, *ProcedureNote.SECTIONS,
-        "text_changed", "text_version", "made_from",
+        "text_changed", "text_version", "made_from", *REVIEW,
     )
     empty_values = SLUG_EMPTY
 
 
 @register(FAQ)
 class FAQTranslationOptions(TranslationOptions):
-    fields = ("question", "answer", "text_changed", "text_version", "made_from")
+    fields = ("question", "answer", "text_changed", "text_version", "made_from", *REVIEW)
 
 
 @register(Page)
 class PageTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "summary", "body", "text_changed", "text_version", "made_from")
+    fields = ("title", "slug", "summary", "body", "text_changed", "text_version", "made_from", *REVIEW)
     empty_values = SLUG_EMPTY
 
 

@@ -40,9 +40,15 @@ def language_links(request, obj=None):
 def render_item(request, template, context, item):
     """Render a detail page; an item patients cannot see yet is a staff preview: bannered and never cached."""
     preview = not item.is_public
+    pending = bool(item.draft) and item.is_public and request.user.is_staff
+    if pending:  # staff read a live item's pending changes; patients get the live text (and the cached page)
+        item.show_pending_changes()
+        preview = True
     newer = item.newer_language(translation.get_language())
     newer_link = next((link for link in context["language_links"] if link["code"] == newer), None)
-    response = render(request, template, {**context, "preview": preview, "newer_link": newer_link})
+    response = render(
+        request, template, {**context, "preview": preview, "pending": pending, "newer_link": newer_link}
+    )
     if preview:
         patch_cache_control(response, private=True, no_store=True)
     return response
@@ -73,7 +79,8 @@ def published_procedures():
 
 
 def published_faqs():
-    return FAQ.objects.published().listed().select_related("topic")
+    reviewers = (f"reviewed_by_{code}" for code, _name in settings.LANGUAGES)
+    return FAQ.objects.published().listed().select_related("topic", *reviewers)
 
 
 @require_safe
@@ -123,7 +130,8 @@ def topic_detail(request, slug):
 def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user)
-        .select_related("reviewed_by__photo", "image")
+        .with_review()
+        .select_related("image")
         .defer("quality", "claims_acknowledged")
         .by_slug(slug)
         .prefetch_related(
@@ -154,7 +162,8 @@ def _filled(procedure, names):
 def procedure_detail(request, slug):
     procedure = get_object_or_404(
         ProcedureNote.objects.visible_to(request.user)
-        .select_related("reviewed_by__photo", "image")
+        .with_review()
+        .select_related("image")
         .defer("quality", "claims_acknowledged")
         .by_slug(slug)
         .prefetch_related("topics", "sources", Prefetch("faqs", queryset=published_faqs()))
@@ -193,14 +202,14 @@ def faq_list(request):
 
 @require_safe
 def faq_detail(request, pk):
-    faq = get_object_or_404(FAQ.objects.visible_to(request.user).select_related("topic", "reviewed_by"), pk=pk)
+    faq = get_object_or_404(FAQ.objects.visible_to(request.user).with_review().select_related("topic"), pk=pk)
     context = {"faq": faq, "language_links": language_links(request, faq)}
     return render_item(request, "education/faq_detail.html", context, faq)
 
 
 @require_safe
 def page_detail(request, slug):
-    page = get_object_or_404(Page.objects.visible_to(request.user).select_related("reviewed_by__photo").by_slug(slug))
+    page = get_object_or_404(Page.objects.visible_to(request.user).with_review().by_slug(slug))
     context = {"page": page, "language_links": language_links(request, page)}
     return render_item(request, "education/page_detail.html", context, page)
 

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from education import services
 from education.models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Topic
 
 _numbers = itertools.count(1)
@@ -34,14 +35,30 @@ def make_topic(**overrides):
 
 
 def _published(overrides):
-    defaults = {
-        "status": Status.PUBLISHED,
-        "publish_at": timezone.now() - datetime.timedelta(days=1),
-        "last_reviewed": datetime.date(2026, 1, 10),
-    }
-    if "reviewed_by" not in overrides:
-        defaults["reviewed_by"] = make_clinician()
+    defaults = {"status": Status.PUBLISHED, "publish_at": timezone.now() - datetime.timedelta(days=1)}
     return defaults
+
+
+def _create(model, fields, links=None):
+    """Create the item as a draft, link it, then (unless another status is asked for) sign each complete language
+    as the given clinician (a new one by default) on `last_reviewed` and publish it, as the workflow would."""
+    status = fields.pop("status")
+    clinician = fields.pop("reviewed_by", None) if "reviewed_by" in fields else make_clinician()
+    day = fields.pop("last_reviewed", datetime.date(2026, 1, 10))
+    item = model.objects.create(**fields)
+    for name, values in (links or {}).items():
+        getattr(item, name).set(values)
+    if status == Status.PUBLISHED:
+        sign_live(item, clinician, day)
+    elif status != Status.DRAFT:
+        item.status = status
+        item.save()
+    return item
+
+
+def sign_live(item, clinician, day=datetime.date(2026, 1, 10), languages=None):
+    """Record approvals of the item's current text in each complete language (or `languages`) and publish it."""
+    return services.record_existing_review(item=item, clinician=clinician, day=day, languages=languages)
 
 
 def make_article(topics=(), **overrides):
@@ -56,9 +73,7 @@ def make_article(topics=(), **overrides):
         "body_en": f"Body of article {n}.",
         "body_it": f"Testo dell'articolo {n}.",
     }
-    article = Article.objects.create(**(fields | overrides))
-    article.topics.set(topics)
-    return article
+    return _create(Article, fields | overrides, {"topics": topics})
 
 
 def make_procedure(topics=(), **overrides):
@@ -77,9 +92,7 @@ def make_procedure(topics=(), **overrides):
         "when_to_contact_en": "Call us.",
         "when_to_contact_it": "Chiamaci.",
     }
-    procedure = ProcedureNote.objects.create(**(fields | overrides))
-    procedure.topics.set(topics)
-    return procedure
+    return _create(ProcedureNote, fields | overrides, {"topics": topics})
 
 
 def make_faq(topic=None, **overrides):
@@ -92,7 +105,7 @@ def make_faq(topic=None, **overrides):
         "topic": topic or make_topic(),
         "order": n,
     }
-    return FAQ.objects.create(**(fields | overrides))
+    return _create(FAQ, fields | overrides)
 
 
 def make_page(**overrides):
@@ -105,7 +118,7 @@ def make_page(**overrides):
         "body_en": f"Page body {n}.",
         "body_it": f"Testo della pagina {n}.",
     }
-    return Page.objects.create(**(fields | overrides))
+    return _create(Page, fields | overrides)
 
 
 def make_clinic(**overrides):

@@ -1,10 +1,12 @@
 """Staff edit every model in both languages through the admin."""
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from education.models import Article, Status
 
-from .factories import make_article, make_clinician, make_topic
+from .factories import make_article, make_clinician, make_topic, sign_live
 from .utils import form_data
 
 pytestmark = pytest.mark.django_db
@@ -49,12 +51,15 @@ def test_article_is_added_in_both_languages(admin_client, client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     article = Article.objects.get(slug_en="sun-safety")
     assert article.title_it == "Proteggersi dal sole"
+    # Publishing is a workflow step after an approval of each language (tests/test_signoff.py), not a form field.
+    assert article.status == Status.DRAFT
+    sign_live(article, clinician, datetime.date(2026, 1, 1))
     assert str(article.next_review_due) == "2027-01-01"
     assert "Usa la crema solare" in client.get("/it/articoli/proteggersi-dal-sole/").text
 
 
 def test_article_change_keeps_the_other_language(admin_client):
-    article = make_article()
+    article = make_article(status=Status.DRAFT)
     url = reverse("admin:education_article_change", args=[article.pk])
     data = form_data(admin_client.get(url).text) | {"title_it": "Titolo nuovo"}
     response = admin_client.post(url, data)

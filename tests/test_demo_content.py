@@ -1,7 +1,9 @@
 """The demo content loads, is complete in both languages, and loading it again duplicates nothing."""
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from education.models import FAQ, Article, Clinic, Clinician, ProcedureNote, Source, Topic
 
@@ -9,20 +11,25 @@ pytestmark = pytest.mark.django_db
 MODELS = [Article, ProcedureNote, FAQ, Topic, Clinician, Source, Clinic]
 
 
+def load_demo():
+    """The demo content as load_demo loads it (the fixture holds text; approvals are recorded as it loads)."""
+    call_command("load_demo", "--force", "--allow-without-debug", verbosity=0)
+
+
 def counts():
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
 def test_fixture_loads_twice_without_duplicates():
-    call_command("loaddata", "fixtures/demo.json", verbosity=0)
+    load_demo()
     first = counts()
-    call_command("loaddata", "fixtures/demo.json", verbosity=0)
+    load_demo()
     assert counts() == first
     assert first["Article"] >= 2 and first["ProcedureNote"] >= 1 and first["FAQ"] >= 6
 
 
 def test_demo_items_are_complete_in_both_languages():
-    call_command("loaddata", "fixtures/demo.json", verbosity=0)
+    load_demo()
     for model in (Article, ProcedureNote, FAQ):
         for item in model.objects.all():
             assert item.missing_languages() == [], item
@@ -30,7 +37,7 @@ def test_demo_items_are_complete_in_both_languages():
 
 
 def test_demo_content_corrects_the_seeds():
-    call_command("loaddata", "fixtures/demo.json", verbosity=0)
+    load_demo()
     text = " ".join(
         str(value).lower()
         for model in (Article, ProcedureNote, FAQ)
@@ -57,11 +64,34 @@ def test_load_demo_is_idempotent_and_creates_accounts(settings):
     assert users.get(username="editor").groups.get().name == "Editors"
 
 
-def test_load_demo_never_creates_accounts_with_debug_off(settings):
+def test_load_demo_refuses_with_debug_off_unless_told(settings):
     settings.DEBUG = False
-    call_command("load_demo", verbosity=0)
+    with pytest.raises(CommandError, match="DJANGO_DEBUG is off"):
+        call_command("load_demo", verbosity=0)
+    assert not Article.objects.exists() and not Clinician.objects.exists()
+    call_command("load_demo", "--allow-without-debug", verbosity=0)
     assert not get_user_model().objects.exists()
     assert Article.objects.exists()
+
+
+def test_demo_content_is_signed_by_a_demo_clinician_who_cannot_sign_on_a_live_portal(settings):
+    from education import services
+
+    from .factories import make_staff
+
+    settings.DEBUG = False
+    load_demo()
+    for model in (Article, ProcedureNote, FAQ):
+        for item in model.objects.published():  # signed as loaded, image included: nothing reads as changed since
+            assert set(item.approved_languages()) == {"en", "it"}, item
+    article = Article.objects.published().first()
+    assert {a.language for a in article.approvals()} == {"en", "it"}
+    assert all(a.clinician.demo for a in article.approvals())
+    user = make_staff("signer", "Clinical reviewers")
+    Clinician.objects.filter(demo=True).update(user=user)
+    services.save_changes(item=article, user=user, values={"body_en": article.body_en + " More."})
+    with pytest.raises(ValidationError, match="demo clinician"):
+        services.approve(item=article, user=user, language="en", seen=article.digest("en"))
 
 
 # --- A clinician's review of the demo content (issue 16) ------------------------------------------------------------
@@ -79,7 +109,7 @@ PATIENT_MODELS = (Article, ProcedureNote, FAQ, Page)
 
 @pytest.fixture
 def demo():
-    call_command("loaddata", "fixtures/demo.json", verbosity=0)
+    load_demo()
 
 
 @functools.cache

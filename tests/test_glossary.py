@@ -162,7 +162,7 @@ def test_words_used_link_to_the_glossary_entry(client, gland):
 
 
 def test_demo_glossary_has_at_least_15_reviewed_terms_in_both_languages_used_by_the_demo(client):
-    call_command("load_demo", "--force", verbosity=0)
+    call_command("load_demo", "--force", "--allow-without-debug", verbosity=0)
     assert Term.objects.published().count() >= 15
     for code, _name in settings.LANGUAGES:
         assert Term.objects.in_language(code).count() == Term.objects.count()

@@ -117,7 +117,7 @@ DEMO_UNDEFINED = {
 
 @pytest.mark.django_db
 def test_demo_content_raises_no_warning_for_a_word_its_glossary_defines():
-    call_command("load_demo", "--force", verbosity=0)
+    call_command("load_demo", "--force", "--allow-without-debug", verbosity=0)
     for code, _name in settings.LANGUAGES:
         defined = glossary_words(
             (form for term in Term.objects.in_language(code) for form in term.word_forms(code)), code

@@ -17,7 +17,7 @@ from education import services
 from education.cache import is_cacheable_response
 from education.models import Article, Status
 
-from .factories import make_article, make_clinic, make_topic
+from .factories import make_article, make_clinic, make_clinician, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,8 @@ def test_publishing_shows_the_item_at_once(client, admin_user, django_assert_num
     draft = make_article(topics=[topic], title_en="Fresh advice", status=Status.DRAFT)
     assert "Fresh advice" not in cached_get(client, topic.get_absolute_url(), django_assert_num_queries).text
     assert client.get(draft.get_absolute_url()).status_code == 404
+    make_clinician(user=admin_user)  # publishing needs a clinician's approval of the English text
+    services.approve(item=draft, user=admin_user, language="en", seen=draft.digest("en"))
     services.publish(item=draft, user=admin_user)
     assert "Fresh advice" in client.get(topic.get_absolute_url()).text
     assert client.get(draft.get_absolute_url()).status_code == 200

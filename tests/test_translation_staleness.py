@@ -67,7 +67,7 @@ def cycle(client, user, item):
 
 @pytest.mark.parametrize("model", [Article, ProcedureNote, FAQ, Page])
 def test_staleness_cycle_on_demo_content(client, reviewer, model):
-    call_command("loaddata", "fixtures/demo.json", verbosity=0)
+    call_command("load_demo", "--force", "--allow-without-debug", verbosity=0)  # signed as it loads
     for item in model.objects.all():
         cycle(client, reviewer, item)
 
@@ -78,7 +78,7 @@ def test_staleness_cycle_on_new_content(client, reviewer):
 
 
 def test_the_patient_page_says_so_until_the_translation_is_marked_current(client, reviewer):
-    call_command("loaddata", "fixtures/demo.json", verbosity=0)
+    call_command("load_demo", "--force", "--allow-without-debug", verbosity=0)  # signed as it loads
     article = Article.objects.get(pk=1)
     edit(article, "en")
     assert notice_on_page(client, article, "it") and not notice_on_page(client, article, "en")

@@ -85,14 +85,19 @@ def test_editor_form_shows_review_fields_read_only(client, editor):
     assert 'name="status"' not in html and 'name="reviewed_by"' not in html
 
 
-def test_editor_cannot_change_published_content(client, editor):
+def test_editor_edit_of_a_published_item_waits_in_its_draft(client, editor):
     article = make_article()
     login(client, editor)
-    assert client.get(change_url(article)).status_code == 200  # view only
-    data = ARTICLE_POST | {"title_en": "Changed behind the reviewer's back"}
-    assert client.post(change_url(article), data).status_code == 403
+    url = change_url(article)
+    html = client.get(url).text
+    assert "You are editing its pending changes" not in html and "This page is live." in html
+    assert client.post(url, form_data(html) | {"title_en": "Changed by the editor"}).status_code == 302
     article.refresh_from_db()
-    assert article.title_en != "Changed behind the reviewer's back"
+    assert article.title_en != "Changed by the editor"
+    assert article.draft == {"title_en": "Changed by the editor"}
+    # The form opens on the pending changes, and says which text it edits.
+    html = client.get(url).text
+    assert 'value="Changed by the editor"' in html and "You are editing its pending changes" in html
 
 
 def test_editor_cannot_run_the_publish_action(client, editor):
@@ -122,54 +127,57 @@ def test_editor_submits_a_draft_for_review(client, editor):
     assert "1 item sent for review." in response.text
 
 
-def test_only_a_draft_can_be_submitted(client, editor):
+def test_an_item_in_review_cannot_be_submitted_again(client, editor):
     article = make_article(status=Status.REVIEW)
     response = run_action(login(client, editor), article, "submit_for_review")
-    assert "Only a draft can be sent for review." in response.text
+    assert "Only a draft, or a published item with pending changes, can be sent for review." in response.text
+
+
+def signoff_url(item):
+    return reverse(f"admin:education_{item._meta.model_name}_signoff", args=[item.pk])
+
+
+def approve(client, item, language):
+    """Open the item's sign-off page and press that language's approve button, as a reviewer would."""
+    page = client.get(signoff_url(item)).text
+    return client.post(signoff_url(item), form_data(page, form_id=f"approve-{language}"), follow=True)
 
 
 @pytest.mark.parametrize("make", [make_article, make_procedure, make_faq, make_page])
-def test_reviewer_records_review_then_publishes(client, reviewer, make):
-    item = make(status=Status.REVIEW, reviewed_by=None, last_reviewed=None, next_review_due=None)
+def test_reviewer_approves_each_language_then_publishes(client, reviewer, make):
+    item = make(status=Status.REVIEW)
     login(client, reviewer)
     response = run_action(client, item, "publish")
     item.refresh_from_db()
     assert item.status == Status.REVIEW
-    assert "Only content with a medical review can be published" in response.text
+    assert "The English text has no approval of its current version" in response.text
 
-    run_action(client, item, "mark_reviewed")
-    item.refresh_from_db()
-    assert item.reviewed_by.name == "Dr Reviewer"
-    assert item.last_reviewed == timezone.localdate()
-    assert item.next_review_due == item.last_reviewed.replace(year=item.last_reviewed.year + 1)
-
-    run_action(client, item, "publish")
+    for code in ("en", "it"):
+        assert "Approved." in approve(client, item, code).text
+    response = client.post(signoff_url(item), {"step": "publish"}, follow=True)
+    assert "Published." in response.text
     item.refresh_from_db()
     assert item.status == Status.PUBLISHED
+    assert item.reviewed_by_en.name == item.reviewed_by_it.name == "Dr Reviewer"
+    assert item.last_reviewed_en == item.last_reviewed_it == timezone.localdate()
+    assert item.next_review_due == item.last_reviewed_en.replace(year=item.last_reviewed_en.year + 1)
     assert client.logout() is None and client.get(item.get_absolute_url()).status_code == 200
 
 
 def test_reviewer_without_clinician_profile_cannot_sign(client):
     article = make_article(status=Status.REVIEW)
-    response = run_action(login(client, make_staff("nurse", "Clinical reviewers")), article, "mark_reviewed")
+    login(client, make_staff("nurse", "Clinical reviewers"))
+    response = approve(client, article, "en")
     assert "not linked to a clinician" in response.text
+    assert not article.approvals().exists()
 
 
-def test_reviewer_unpublishes_back_to_draft(client, reviewer):
-    article = make_article()
-    run_action(login(client, reviewer), article, "unpublish")
-    article.refresh_from_db()
-    assert article.status == Status.DRAFT
-    client.logout()
-    assert client.get(article.get_absolute_url()).status_code == 404
-
-
-def test_publishing_in_the_form_needs_a_review_record(client, reviewer):
+def test_the_form_cannot_set_status_or_review(client, reviewer):
     login(client, reviewer)
-    response = client.post(reverse("admin:education_article_add"), ARTICLE_POST | {"status": Status.PUBLISHED})
-    assert response.status_code == 200
-    assert "Only content with a medical review can be published" in response.text
-    assert not Article.objects.exists()
+    data = ARTICLE_POST | {"status": Status.PUBLISHED, "reviewed_by": 1, "last_reviewed": "2026-01-01"}
+    assert client.post(reverse("admin:education_article_add"), data).status_code == 302
+    article = Article.objects.get(slug_en="new-article")
+    assert article.status == Status.DRAFT and article.reviewed_by is None and not article.approvals().exists()
 
 
 def test_next_review_defaults_to_twelve_months_after_review():
@@ -219,7 +227,7 @@ def test_published_item_has_no_preview_banner_for_staff(client, editor):
 
 
 def test_every_admin_save_is_recorded_and_can_be_restored(client, reviewer):
-    article = make_article(title_en="First title", title_it="Primo titolo")
+    article = make_article(title_en="First title", title_it="Primo titolo", status=Status.DRAFT)
     login(client, reviewer)
     url = change_url(article)
     client.post(url, form_data(client.get(url).text) | {"title_it": "Secondo titolo", "body_en": "New body."})
@@ -275,6 +283,9 @@ def test_review_due_command_prints_and_emails(review_dates, capsys):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["rev2@clinic.invalid"]
     assert "Overdue article" in mail.outbox[0].body
+    call_command("review_due", "--email", "--base-url", "https://clinic.example/")
+    overdue = Article.objects.get(title_en="Overdue article")
+    assert f"https://clinic.example/admin/education/article/{overdue.pk}/signoff/" in mail.outbox[1].body
 
 
 # No lost edits --------------------------------------------------------------------------------------------------

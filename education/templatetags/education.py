@@ -45,8 +45,8 @@ def long_date(value):
     if not value:
         return ""
     if translation.get_language() == "it":
-        # Italian writes month names in lower case and days without a leading zero.
-        return date_format(value, "j F Y").lower()
+        # Italian writes month names in lower case, days without a leading zero, and the first as "1°".
+        return date_format(value, "j° F Y" if value.day == 1 else "j F Y").lower()
     return date_format(value, "DATE_FORMAT")
 
 

@@ -174,7 +174,7 @@ def page(open_page):
 @pytest.fixture
 def demo(transactional_db):
     """The demo content (both languages, with its drawn illustrations), as a patient would first see it."""
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--allow-without-debug", verbosity=0)
 
 
 @pytest.fixture

@@ -1,3 +1,6 @@
+import os
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
@@ -15,8 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=REVIEW_DUE_SOON_DAYS, help="How far ahead to look (days).")
         parser.add_argument("--email", action="store_true", help="E-mail the list to every clinical reviewer.")
         parser.add_argument("--dry-run", action="store_true", help="With --email: show who would get it, send nothing.")
+        parser.add_argument(
+            "--base-url",
+            default=os.environ.get("DJANGO_PORTAL_URL", ""),
+            help="The portal's address for the links, e.g. https://clinic.example (default: DJANGO_PORTAL_URL, "
+            "else the first of DJANGO_ALLOWED_HOSTS).",
+        )
 
-    def handle(self, *args, days, email, dry_run, verbosity, **options):
+    def handle(self, *args, days, email, dry_run, verbosity, base_url, **options):
+        # E-mails are read away from the portal: every link carries the scheme and host.
+        scheme = "https" if getattr(settings, "HTTPS_ONLY", False) else "http"
+        base_url = (base_url or f"{scheme}://{settings.ALLOWED_HOSTS[0]}").rstrip("/")
         lines = []
         for model in PUBLISHABLE_MODELS:
             items = list(model.objects.review_due(within_days=days).order_by("next_review_due"))
@@ -24,7 +36,7 @@ class Command(BaseCommand):
             for item in items:
                 due = item.next_review_due.isoformat() if item.next_review_due else "never reviewed"
                 missing = ", ".join(item.missing_languages()) or "-"
-                url = reverse(f"admin:education_{model._meta.model_name}_change", args=[item.pk])
+                url = base_url + reverse(f"admin:education_{model._meta.model_name}_signoff", args=[item.pk])
                 feedback = f"  [unread patient feedback: {unread[item.pk]}]" if item.pk in unread else ""
                 lines.append(f"{due}  {model._meta.verbose_name}: {item}  [incomplete: {missing}]{feedback}  {url}")
         lines.sort()

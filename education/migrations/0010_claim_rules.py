@@ -11,7 +11,7 @@ def load_shipped_rules(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('education', '0006_clinic_statement_translation_versions'),
+        ('education', '0009_clinical_signoff'),
     ]
 
     operations = [
