@@ -66,6 +66,13 @@ def test_a_rule_added_in_the_admin_flags_the_next_save_at_once(client):
     assert [c.phrase for c in find_risky_claims("Skins like new!", "en")] == ["Skins like new"]
 
 
+def test_the_publishing_check_uses_a_new_rule_before_the_item_is_saved_again():
+    article = make_article(body_en="After three visits you get skin like new.")
+    assert article.open_claims() == []
+    ClaimRule.objects.create(**{**NEW_RULE, "active": True})
+    assert [claim["phrase"] for claim in article.open_claims()] == ["skin like new"]
+
+
 def test_a_deactivated_rule_stops_flagging(client):
     rule = ClaimRule.objects.get(language="it", pattern="miracolo")
     assert find_risky_claims("Un vero miracolo.", "it")
