@@ -184,6 +184,7 @@ def test_random_patterns_are_refused_or_work_never_a_crash():
 def test_editors_read_the_rules_and_reviewers_edit_them(client):
     rule = ClaimRule.objects.filter(language="en").first()
     client.force_login(make_staff("eddie", "Editors"))
+    assert reverse("admin:education_claimrule_changelist") in client.get(reverse("admin:index")).text
     assert client.get(reverse("admin:education_claimrule_changelist")).status_code == 200
     assert client.get(ADD_URL).status_code == 403
     assert client.post(reverse("admin:education_claimrule_change", args=[rule.pk]), {}).status_code == 403
