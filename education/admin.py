@@ -736,3 +736,6 @@ class SynonymAdmin(admin.ModelAdmin):
     list_display = ("__str__", "language")
     list_filter = ("language",)
     search_fields = ("terms",)
+
+
+from . import rules_admin  # noqa: E402,F401  (the risky-claim rules: their own module)

@@ -30,6 +30,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import models, transaction
 
 from .models import Image
+from .rules import bump_rules_version
 
 # 2: history, checksums of the data files, the staff accounts records name. Format 1 backups still restore.
 FORMAT = 2
@@ -37,12 +38,17 @@ READABLE_FORMATS = {1, 2}
 ARCHIVE_FORMATS = {".tar.gz": "gztar", ".tgz": "gztar", ".zip": "zip"}
 DATA_FILES = ("content.xml", "users.xml")
 
-# Every model of the education app is backed up (approvals and review comments included),
-# except what is derived from the rest: the search index and its vocabulary are rebuilt as the content loads.
-DERIVED_MODELS = {"education.SearchDocument", "education.SearchWord"}
+# Every model of the education app is backed up (approvals and review comments included, and the staff's claim
+# rules), except what is derived from the rest: the search index and its vocabulary are rebuilt as the content
+# loads, and the claim rules get a new version token.
+DERIVED_MODELS = {"education.SearchDocument", "education.SearchWord", "education.ClaimRulesVersion"}
 # Records from other apps that belong in a backup: list a model here and export, import, counts and checksums
 # cover it. History: every revision with its comment and the account that saved it, and each saved version.
 OTHER_MODELS = ["glossary.Term", "feedback.Feedback", "reversion.Revision", "reversion.Version"]
+
+
+# What a freshly migrated database already holds (the shipped claim rules): a backup's own rows replace it.
+STARTING_DATA = {"education.ClaimRule"}
 
 
 def content_models():
@@ -217,7 +223,7 @@ def import_content(source, *, with_users=True, dry_run=False):
                     raise CommandError(f"Refusing {source}: {name} is damaged (its checksum differs).")
         if manifest["format"] >= 2 and any(manifest["counts"].values()) and "content.xml" not in manifest["files"]:
             raise CommandError(f"Refusing {source}: the manifest has no checksum for content.xml.")
-        present = {label: count for label, count in content_counts().items() if count}
+        present = {label: count for label, count in content_counts().items() if count and label not in STARTING_DATA}
         if present:
             listed = ", ".join(f"{count} {label}" for label, count in present.items())
             raise CommandError(
@@ -254,8 +260,12 @@ def import_content(source, *, with_users=True, dry_run=False):
                 try:
                     if load_users:
                         call_command("loaddata", root / "users.xml", verbosity=0)
+                    for label in STARTING_DATA:
+                        if manifest["counts"].get(label):
+                            apps.get_model(label).objects.all().delete()
                     if any(manifest["counts"].values()):
                         call_command("loaddata", root / "content.xml", verbosity=0)
+                        bump_rules_version()  # loaddata skips save(): every process recompiles the restored rules
                 except DeserializationError as error:
                     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
                     raise CommandError(f"Refusing {source}: its records do not load ({first_line}).") from error

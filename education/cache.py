@@ -50,8 +50,8 @@ ITEM_PAGES = {"education:article", "education:procedure", "education:faq_detail"
 SITE_WIDE_ITEMS = {"page"}
 # Rows only the search results read (the index, its vocabulary, the synonyms).
 LIST_ONLY_MODELS = {"searchdocument", "searchword", "synonym"}
-# Rows no patient page shows (the sign-off history): a change to one makes nothing stale.
-UNSEEN_MODELS = {"workflowevent"}
+# Rows no patient page shows (the sign-off history, the risky-claim rules): a change to one makes nothing stale.
+UNSEEN_MODELS = {"workflowevent", "claimrule", "claimrulesversion"}
 NEXT_PUBLISH_KEY = "content:next-publish:{version}"
 NO_SCHEDULED_ITEM = "none"
 MISSING = object()

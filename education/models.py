@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import images
+from .rules import ClaimRule, ClaimRulesVersion  # noqa: F401  (the staff's risky-claim rules: their own module)
 
 REVIEW_DUE_SOON_DAYS = 30
 
@@ -181,15 +182,22 @@ def _others_version(values, language):
 
 def quality_report(item):
     """Readability and risky phrases per language, stored with the item on every save."""
-    from . import quality
+    from glossary.models import Term
 
+    from . import quality
+    from .rules import all_rules_in_force
+
+    rules = all_rules_in_force()  # the staff's rules, read once for every field and language
     report = {}
     for code, _name in settings.LANGUAGES:
+        defined = quality.glossary_words(
+            (form for term in Term.objects.in_language(code) for form in term.word_forms(code)), code
+        )
         scored = "\n\n".join(getattr(item, f"{f}_{code}") or "" for f in item.readability_fields)
-        score = quality.readability(scored, code)
+        score = quality.readability(scored, code, glossary=defined)
         claims = []
         for field in translated_text_fields(type(item), localized=False):
-            for claim in quality.find_risky_claims(getattr(item, f"{field}_{code}"), code):
+            for claim in quality.find_risky_claims(getattr(item, f"{field}_{code}"), code, rules[code]):
                 claims.append({"language": code, "field": field, **claim._asdict()})
         report[code] = {
             "readability": None

@@ -26,11 +26,16 @@ Readability
     letters are the letters and digits of the words.
 
     Warnings, never blocks, as NHS and plain-language guidance check: sentences
-    over 25 words, paragraphs over 5 sentences, passive voice in English.
+    over 25 words, paragraphs over 5 sentences, passive voice in English, and
+    medical words the clinic's glossary does not define (data/medical_words.txt
+    says which words count as medical: a list of terms and affixes, less the
+    words wordfreq finds common).
 
 Risky claims
-    Rules in data/risky_phrases.txt (its header explains the syntax), by language
-    and category, each with a reason and a safer wording for the editor. Text and
+    Rules that staff keep in the admin (education/rules.py; the syntax is explained
+    in data/risky_phrases.txt, whose rules are the starting data and whose word
+    lists the checker reads), by language and category, each with a reason and a
+    safer wording for the editor. Text and
     rules are compared word by word on lemmas (simplemma), with case, accents and
     hyphens removed, filler words allowed between a rule's words and misspelt long
     words matched by edit distance (rapidfuzz). A claim does not count when a
@@ -76,7 +81,8 @@ class Readability:
     sentences: int
     longest_sentences: tuple[Sentence, ...]  # longest first
     # Plain-language warnings, never blocks: (kind, text) with kind "long-sentence" (over 25 words),
-    # "long-paragraph" (over 5 sentences; text is its first sentence) or "passive" (English only).
+    # "long-paragraph" (over 5 sentences; text is its first sentence), "passive" (English only) or "medical-word"
+    # (text is a medical word the glossary does not define).
     warnings: tuple[tuple[str, str], ...] = ()
 
 
@@ -269,10 +275,13 @@ def _warnings(text, language):
     return tuple(warnings)
 
 
-def readability(text: str | None, language: str, longest: int = 3) -> Readability | None:
+def readability(
+    text: str | None, language: str, longest: int = 3, glossary: frozenset | None = None
+) -> Readability | None:
     """Readability of a Markdown text in "en" or "it", or None when it has no words.
 
-    `longest` is how many of the longest sentences to return for the editor to shorten.
+    `longest` is how many of the longest sentences to return for the editor to shorten. With `glossary` (the words
+    the clinic's glossary defines, from glossary_words) the warnings also name each medical word it does not define.
     """
     language = _language(language)
     word_pattern = _WORD[language]
@@ -306,7 +315,9 @@ def readability(text: str | None, language: str, longest: int = 3) -> Readabilit
         words=n_words,
         sentences=n_sentences,
         longest_sentences=tuple(Sentence(sentence, len(words)) for sentence, words in by_length[:longest]),
-        warnings=_warnings(text, language),
+        warnings=_warnings(text, language) + tuple(
+            ("medical-word", word) for word in (() if glossary is None else medical_words(text, language, glossary))
+        ),
     )
 
 
@@ -367,12 +378,8 @@ class _Rule(NamedTuple):
     source: str
 
 
-class _Language(NamedTuple):
-    rules: tuple
-    lists: dict  # name -> tuple of runs (tuples of keys)
-    first_words: dict  # key -> rules whose first item can start with it
-    vocabulary: tuple  # long rule words, for typo tolerance
-    denial: str  # the first determiner-negation as written ("no", "nessun")
+class PatternError(ValueError):
+    """A rule pattern that cannot be read; the message is for the editor who wrote it."""
 
 
 def _strip_accents(text):
@@ -427,7 +434,7 @@ def _stem(language, word):
     return _stemmer(language).stemWord(word)
 
 
-def _tokens(text, language):
+def _tokens(text, language, ruleset):
     """Words and punctuation of a sentence, with each word's forms, and where it stands in the sentence."""
     prepared = _prepare(text, language)
     tokens = []
@@ -443,34 +450,11 @@ def _tokens(text, language):
         if not _is_known(word, language):
             # A word the lemmatiser does not know ("irrita") is matched by its stem, or as a misspelling.
             keys.add("~" + _stem(language, plain))
-            keys.update(_near_misses(plain, language))
+            keys.update(ruleset.near_misses(plain))
         if language == "it" and len(plain) > 4 and plain[-1] in "aie":
             keys.add(plain[:-1] + "o")  # the lemmatiser misses some adjectives: "perfetta" is also "perfetto"
         tokens.append(_Token(frozenset(keys), match.start(), match.end()))
     return tokens, prepared
-
-
-@functools.lru_cache(maxsize=50_000)
-def _near_misses(word, language):
-    """Rule words that `word` is a likely misspelling of: one edit away (two for long words), same first letter.
-
-    Asked only for words the lemmatiser does not know, so a real word is never read as another one ("permanenza"
-    is not "permanente").
-    """
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
-    if len(word) < 5 or not word.isalpha():
-        return ()
-    forms = {word, word.removesuffix("s")} if language == "en" else {word}  # "efects" is "effects" misspelt
-    return tuple(
-        candidate
-        for form in forms
-        for candidate, distance, _index in process.extract(
-            form, _language_rules(language).vocabulary, scorer=Levenshtein.distance, score_cutoff=2, limit=None
-        )
-        if candidate[0] == word[0] and distance <= (2 if len(candidate) >= 9 else 1)
-    )
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -483,19 +467,30 @@ def _is_known(word, language):
 def _parse_run(text, language):
     """"side_effect" or "100 %" -> a run of rule words."""
     words = [w for w in _CLAIM_TOKEN.findall(_prepare(text.replace("_", " "), language)) if w[0].isalnum() or w == "%"]
-    if text.startswith("="):
+    if text.startswith("=") and words:
         words[0] = "=" + words[0]
     return tuple(_Word(_word_keys(word, language)) for word in words)
 
 
+MAX_RULE_PARTS = 12
+
+
 def _parse_rule(pattern, lists, language):
+    """A rule pattern to (items, words that must not follow); PatternError, in the active language, if it is not one."""
+    from django.utils.translation import gettext as _
+
     items, not_followed_by = [], frozenset()
     for part in pattern.split():
-        if gap := re.fullmatch(r"\.\.(\d)", part):
-            items.append(_Item((), gap=int(gap.group(1))))
+        if part.startswith(".."):
+            if not re.fullmatch(r"\.\.[1-5]", part):
+                raise PatternError(_("“%(part)s”: write ..1 to ..5 for up to that many words of any kind.")
+                                   % {"part": part})
+            items.append(_Item((), gap=int(part[2])))
             continue
         if part.startswith("!"):
-            not_followed_by = frozenset(key for alt in part[1:].split("/") for key in _word_keys(alt, language))
+            not_followed_by = frozenset(
+                key for alt in part[1:].split("/") if alt.strip("=") for key in _word_keys(alt, language)
+            )
             continue
         optional = part.endswith("?")
         part = part.rstrip("?")
@@ -504,7 +499,10 @@ def _parse_rule(pattern, lists, language):
             if alternative.startswith("{"):
                 name = alternative.strip("{}")
                 if name not in lists:
-                    raise ValueError(f"{PHRASES_FILE.name}: no word list {{{name}}} for {language}")
+                    raise PatternError(
+                        _("There is no word list {%(name)s} in this language; the lists are: %(lists)s.")
+                        % {"name": name, "lists": ", ".join(f"{{{n}}}" for n in sorted(lists))}
+                    )
                 choices.extend(lists[name])
             else:
                 run = _parse_run(alternative, language)
@@ -512,26 +510,39 @@ def _parse_rule(pattern, lists, language):
                     choices.append(run)
         if choices:
             items.append(_Item(tuple(choices), optional))
+    if not items:
+        raise PatternError(_("A rule needs at least one word."))
+    if items[0].gap or items[0].optional:
+        raise PatternError(_("A rule must start with a word that is always there (not “..2”, not “word?”)."))
+    if len(items) > MAX_RULE_PARTS:
+        raise PatternError(_("A rule may have at most %(count)d parts.") % {"count": MAX_RULE_PARTS})
     return tuple(items), not_followed_by
 
 
-@functools.cache
-def _language_rules(language):
-    """The rules and word lists of one language, from the data file."""
-    lists, raw_rules, section, defaults, denial = {}, [], None, {}, ""
-
-    for number, line in enumerate(PHRASES_FILE.read_text(encoding="utf-8").splitlines(), 1):
+def _data_lines(path, example):
+    """(line number, [language, kind], line) for each line of a data file under a "[language kind]" heading."""
+    section = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         if line.startswith("["):
-            parts = line.strip("[]").split()
-            if len(parts) != 2 or parts[0] not in LANGUAGES:
-                raise ValueError(f"{PHRASES_FILE.name}:{number}: expected a heading like [en promise]")
-            section = parts
-            continue
-        if section is None:
-            raise ValueError(f"{PHRASES_FILE.name}:{number}: a line before the first [language category] heading")
+            section = line.strip("[]").split()
+            if len(section) != 2 or section[0] not in LANGUAGES:
+                raise ValueError(f"{path.name}:{number}: expected a heading like {example}")
+        elif section is None:
+            raise ValueError(f"{path.name}:{number}: a line before the first {example} heading")
+        else:
+            yield number, section, line
+
+
+@functools.cache
+def _shipped(language):
+    """(word lists, denial word, rules) of one language from the data file; rules as (category, pattern, reason,
+    safer wording). The word lists belong to the checker; the rules are the starting data of the staff's list."""
+    lists, raw_rules, defaults, denial = {}, [], {}, ""
+
+    for number, section, line in _data_lines(PHRASES_FILE, "[en promise]"):
         if section[0] != language:
             continue
         if section[1] == "words":
@@ -550,27 +561,89 @@ def _language_rules(language):
     if missing:
         raise ValueError(f"{PHRASES_FILE.name}: [{language} words] lacks {', '.join(missing)}")
 
-    rules, first_words, vocabulary = [], {}, set()
+    rules = []
     for category, line, number in raw_rules:
         pattern, *notes = [part.strip() for part in line.split("|")]
-        items, not_followed_by = _parse_rule(pattern, lists, language)
-        if not items or items[0].gap or items[0].optional:
-            raise ValueError(f"{PHRASES_FILE.name}:{number}: a rule must start with a word that is always there")
-        rule = _Rule(
-            items,
-            not_followed_by,
+        try:
+            _parse_rule(pattern, lists, language)
+        except PatternError as error:
+            raise ValueError(f"{PHRASES_FILE.name}:{number}: {error}") from None
+        rules.append((
             category,
+            pattern,
             notes[0] if notes else defaults.get((category, "reason"), ""),
             notes[1] if len(notes) > 1 else defaults.get((category, "instead"), ""),
-            pattern,
+        ))
+    return lists, denial, tuple(rules)
+
+
+def shipped_rules(language):
+    """The rules shipped in data/risky_phrases.txt: (category, pattern, reason, safer wording) in file order."""
+    return _shipped(_language(language))[2]
+
+
+def word_lists(language):
+    """The names of the word lists a rule may use as {name} in `language`."""
+    return sorted(_shipped(_language(language))[0])
+
+
+class RuleSet:
+    """Rules of one language compiled for matching: from the staff's list in the database (education/rules.py),
+    or any (category, pattern, reason, safer wording) entries. A rule that does not parse is refused with
+    PatternError, or left out with `skip_broken` (a stored rule must never stop a save)."""
+
+    def __init__(self, language, entries, skip_broken=False):
+        self.language = language = _language(language)
+        self.lists, self.denial, _rules = _shipped(language)
+        rules, first_words, vocabulary = [], {}, set()
+        for category, pattern, reason, suggestion in entries:
+            try:
+                items, not_followed_by = _parse_rule(pattern, self.lists, language)
+            except PatternError:
+                if skip_broken:
+                    continue
+                raise
+            rule = _Rule(items, not_followed_by, category, reason, suggestion, pattern)
+            rules.append(rule)
+            for run in items[0].choices:
+                for key in run[0].keys:
+                    first_words.setdefault(key, []).append(rule)
+            for item in items:
+                vocabulary.update(key for run in item.choices for word in run for key in word.keys if len(key) >= 6)
+        self.rules, self.first_words, self.vocabulary = tuple(rules), first_words, tuple(sorted(vocabulary))
+        self._near = {}
+
+    def near_misses(self, word):
+        """Rule words that `word` is a likely misspelling of: one edit away (two for long words), same first letter.
+
+        Asked only for words the lemmatiser does not know, so a real word is never read as another one
+        ("permanenza" is not "permanente").
+        """
+        found = self._near.get(word)
+        if found is None:
+            found = self._near[word] = self._find_near_misses(word)
+        return found
+
+    def _find_near_misses(self, word):
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        if len(word) < 5 or not word.isalpha():
+            return ()
+        forms = {word, word.removesuffix("s")} if self.language == "en" else {word}  # "efects" is "effects"
+        return tuple(
+            candidate
+            for form in forms
+            for candidate, distance, _index in process.extract(
+                form, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=2, limit=None
+            )
+            if candidate[0] == word[0] and distance <= (2 if len(candidate) >= 9 else 1)
         )
-        rules.append(rule)
-        for run in items[0].choices:
-            for key in run[0].keys:
-                first_words.setdefault(key, []).append(rule)
-        for item in items:
-            vocabulary.update(key for run in item.choices for word in run for key in word.keys if len(key) >= 6)
-    return _Language(tuple(rules), lists, first_words, tuple(sorted(vocabulary)), denial)
+
+
+def check_pattern(pattern, language):
+    """Raise PatternError, with a message for the editor in the active language, when `pattern` is not a rule."""
+    RuleSet(language, [("", pattern, "", "")])
 
 
 def _run_at(tokens, position, run):
@@ -619,9 +692,9 @@ def _match_items(tokens, position, items, fillers, first=False):
                 yield from _match_items(tokens, end, rest, fillers)
 
 
-def _matches(tokens, language):
+def _matches(tokens, ruleset):
     """Every (start, end, rule) where a rule matches, the longest per rule and start."""
-    data = _language_rules(language)
+    data = ruleset
     fillers = data.lists["filler"]
     found = []
     for start, token in enumerate(tokens):
@@ -706,14 +779,14 @@ def _is_reported(tokens, start, lists):
                                  for position, _ in _positions(tokens, lists["reporting"], 0, start))
 
 
-def _claims_in(sentence, language, reported_as=None):
-    tokens, prepared = _tokens(sentence, language)
+def _claims_in(sentence, ruleset, reported_as=None):
+    tokens, prepared = _tokens(sentence, ruleset.language, ruleset)
     if not tokens:
         return []
-    lists = _language_rules(language).lists
+    lists = ruleset.lists
     if reported_as is None and tokens[-1].mark == "?":
         return []  # a question asks about a claim, it does not make one
-    matches = _matches(tokens, language)
+    matches = _matches(tokens, ruleset)
     consumed = {position for start, end, _ in matches for position in range(start, end)}
     claims, spans = [], set()
     for start, end, rule in sorted(matches, key=lambda m: (m[0], -m[1])):
@@ -734,23 +807,118 @@ def _claims_in(sentence, language, reported_as=None):
 
 
 
-def find_risky_claims(text: str | None, language: str) -> list[RiskyClaim]:
-    """Risky claims in a Markdown text, in text order, one per phrase and sentence."""
+def find_risky_claims(text: str | None, language: str, rules: "RuleSet | None" = None) -> list[RiskyClaim]:
+    """Risky claims in a Markdown text, in text order, one per phrase and sentence.
+
+    `rules` are the compiled rules of `language`; by default the staff's active rules (education/rules.py).
+    """
     language = _language(language)
-    lists = _language_rules(language).lists
+    if rules is None:
+        from .rules import rules_in_force
+
+        rules = rules_in_force(language)
+    elif rules.language != language:
+        raise ValueError(f"Rules for {rules.language!r} cannot check a text in {language!r}")
+    lists = rules.lists
     found = []
     all_sentences = list(sentences(text))
     for index, sentence in enumerate(all_sentences):
-        found.extend(_claims_in(sentence, language))
+        found.extend(_claims_in(sentence, rules))
         # "Side effects? None." is one claim written as a question and its answer.
         if sentence.endswith("?") and index + 1 < len(all_sentences):
-            answer, _ = _tokens(all_sentences[index + 1], language)
+            answer, _ = _tokens(all_sentences[index + 1], language, rules)
             words = [token for token in answer if not token.punctuation]
             if words and len(words) <= 2 and all(_list_run_at(words, i, lists["answer"]) for i in range(len(words))):
-                question = f"{_language_rules(language).denial} {sentence.rstrip('?')}"
+                question = f"{rules.denial} {sentence.rstrip('?')}"
                 pair = f"{sentence} {all_sentences[index + 1]}"
-                found.extend(_claims_in(question, language, reported_as=pair))
+                found.extend(_claims_in(question, rules, reported_as=pair))
     unique = {}
     for claim in found:  # one claim per phrase and sentence, in text order
         unique.setdefault((claim.phrase.casefold(), claim.sentence), claim)
     return list(unique.values())
+
+
+# --- Medical words the glossary does not define -----------------------------
+
+MEDICAL_WORDS_FILE = Path(__file__).parent / "data" / "medical_words.txt"
+EVERYDAY_ZIPF = 3.5  # wordfreq's Zipf scale: 3.5 is about 3 uses in a million words of ordinary text
+_AFFIX_MARGIN = 3  # a prefixed or suffixed word is at least this many letters longer than its affix
+
+
+@functools.cache
+def _medical_vocabulary(language):
+    """(terms, prefixes, suffixes) of one language from the data file, lower case without accents."""
+    found = {"terms": set(), "prefixes": set(), "suffixes": set()}
+    for number, section, line in _data_lines(MEDICAL_WORDS_FILE, "[en terms]"):
+        if section[1] not in found:
+            raise ValueError(f"{MEDICAL_WORDS_FILE.name}:{number}: the kinds are terms, prefixes and suffixes")
+        if section[0] == language:
+            entries = (entry.strip().casefold() for entry in line.split(","))
+            found[section[1]].update(_strip_accents(entry) for entry in entries if entry)
+    return frozenset(found["terms"]), tuple(sorted(found["prefixes"])), tuple(sorted(found["suffixes"]))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _everyday(word, language):
+    from wordfreq import zipf_frequency  # its word lists load on first use
+
+    return zipf_frequency(word, language) >= EVERYDAY_ZIPF
+
+
+# Italian endings the lemmatiser misses on rarer words: "sebacee", "sebacea" -> "sebaceo"; "infiammazioni" -> "-e".
+_ITALIAN_SINGULAR = {"i": ("o", "e"), "e": ("a", "o"), "a": ("o",)}
+
+
+def _word_forms(word, language):
+    """The word as written and its base form (for Italian also guessed singular forms), lower case, no accents."""
+    plain = _strip_accents(word.casefold().replace("’", "'"))
+    if not plain.isalpha():
+        return {plain}
+    forms = {plain, _lemma(plain, language)}
+    if language == "it" and len(plain) > 5:
+        forms.update(plain[:-1] + ending for ending in _ITALIAN_SINGULAR.get(plain[-1], ()))
+    return forms
+
+
+def glossary_words(forms, language):
+    """The words a glossary defines, from its terms' forms ("sebaceous glands"): each word and its base form."""
+    language = _language(language)
+    words = set()
+    for form in forms:
+        for word in _WORD[language].findall(form):
+            words |= _word_forms(word, language)
+    return frozenset(words)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _is_medical(word, language):
+    terms, prefixes, suffixes = _medical_vocabulary(language)
+    plain = _strip_accents(word)
+    written = {plain, _lemma(plain, language)} if plain.isalpha() else {plain}
+    if not (
+        _word_forms(word, language) & terms
+        or any(f.startswith(p) and len(f) >= len(p) + _AFFIX_MARGIN for f in written for p in prefixes)
+        or any(f.endswith(s) and len(f) >= len(s) + _AFFIX_MARGIN for f in written for s in suffixes)
+    ):
+        return False
+    return not any(_everyday(form, language) for form in written)
+
+
+def medical_words(text: str | None, language: str, defined: frozenset = frozenset()) -> list[str]:
+    """Medical words in a Markdown text that are not in `defined` (see glossary_words), each once, in text order.
+
+    Which words are medical is explained at the top of data/medical_words.txt.
+    """
+    language = _language(language)
+    found, seen = [], set()
+    for sentence in sentences(text):
+        for index, word in enumerate(_WORD[language].findall(sentence)):
+            if (index and not word.islower()) or any(character.isdigit() for character in word):
+                continue  # a name, a brand or an acronym; a number
+            forms = _word_forms(word, language)
+            if forms & defined or forms & seen:
+                continue
+            if _is_medical(word.casefold(), language):
+                found.append(word)
+                seen |= forms
+    return found

@@ -8,6 +8,7 @@ EDITOR = [
     *(f"{action}_{model}" for model in PUBLISHABLE + SUPPORTING for action in ("add", "change", "view")),
     "view_clinician",
     "view_clinic",
+    "view_claimrule",
 ]
 REVIEWER = [
     *EDITOR,
@@ -16,6 +17,7 @@ REVIEWER = [
     "add_clinician",
     "change_clinician",
     "change_clinic",
+    *(f"{action}_claimrule" for action in ("add", "change", "delete")),
 ]
 # Patient feedback (feedback/): editors read it; reviewers also mark it read and delete it.
 OTHER_APPS_EDITOR = Q(content_type__app_label="feedback", codename="view_feedback")

@@ -414,3 +414,23 @@ def test_a_format_1_backup_from_before_history_was_kept_still_restores(tmp_path)
     empty_the_database()
     call_command("import_content", str(tmp_path / "b"), verbosity=0)
     assert Article.objects.get().title_en == "Old backup"
+
+
+def test_staff_rules_replace_the_shipped_ones_of_a_freshly_migrated_database(tmp_path, image_files):
+    from education.quality import find_risky_claims
+    from education.rules import ClaimRule, ClaimRulesVersion, seed_shipped_rules
+
+    make_content()
+    ClaimRule.objects.filter(language="en", pattern="miracle").update(active=False)
+    ClaimRule.objects.create(language="en", category="promise", pattern="skin like new", reason="r", suggestion="s")
+    before = snapshot()
+    call_command("export_content", str(tmp_path / "b"), verbosity=0)
+    empty_the_database()
+    seed_shipped_rules(ClaimRule, ClaimRulesVersion)  # what migrate leaves in a new database
+    assert find_risky_claims("A miracle.", "en")
+
+    call_command("import_content", str(tmp_path / "b"), verbosity=0)
+
+    assert snapshot() == before
+    assert find_risky_claims("A miracle.", "en") == []
+    assert [c.phrase for c in find_risky_claims("You get skin like new.", "en")] == ["skin like new"]

@@ -2,13 +2,16 @@
 
 The sentences are in tests/data/claims/ (see its README). "dev" is what the rules were built against; "heldout" is
 about other treatments in other words, written before the rules and kept aside. Targets (issue 16): recall at least
-0.95 and false alarms at most 0.05, per language, on each set.
+0.95 and false alarms at most 0.05, per language, on each set. The checker reads the rules staff keep in the database,
+which migration 0010 starts with the shipped list: these figures are the shipped rules' as loaded there.
 """
 from pathlib import Path
 
 import pytest
 
 from education.quality import find_risky_claims
+
+pytestmark = pytest.mark.django_db
 
 CORPUS = Path(__file__).parent / "data" / "claims"
 RECALL_TARGET, FALSE_ALARM_TARGET = 0.95, 0.05

@@ -261,7 +261,8 @@ def test_demo_passes_the_checks_without_acknowledgement(demo):
             for code, _name in settings.LANGUAGES:
                 readability = item.quality[code]["readability"]
                 assert readability["target_met"], (item, code, readability)
-                assert not [w for w in readability["warnings"] if w[0] != "passive"], (item, code)
+                # Medical words the glossary lacks: tests/test_medical_words.py.
+                assert not [w for w in readability["warnings"] if w[0] not in {"passive", "medical-word"}], (item, code)
 
 
 def _shape(text):

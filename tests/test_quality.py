@@ -1,10 +1,12 @@
-"""Readability scores and the risky-claims checker (education.quality): plain functions, no database."""
+"""Readability scores and the risky-claims checker (education.quality); the checker reads the rules in the database."""
 import re
 
 import pytest
 
 from education import quality
 from education.quality import RiskyClaim, find_risky_claims, readability, sentences
+
+pytestmark = pytest.mark.django_db  # the claims checker reads the staff's rules
 
 # --- Readability: worked examples, counted by hand ---------------------------
 
@@ -449,36 +451,20 @@ def test_empty_text_has_no_claims():
 
 
 @pytest.mark.parametrize("language", ["en", "it"])
-def test_every_rule_has_a_reason_and_a_safer_wording(language):
-    rules = quality._language_rules(language).rules
+def test_every_shipped_rule_has_a_reason_and_a_safer_wording(language):
+    rules = quality.shipped_rules(language)
     assert len(rules) > 40
-    for rule in rules:
-        assert rule.reason and rule.suggestion, rule.source
-
-
-def test_a_plain_phrase_added_to_the_rules_file_matches_its_word_forms(tmp_path, monkeypatch):
-    rules = tmp_path / "rules.txt"
-    own = quality.PHRASES_FILE.read_text(encoding="utf-8")
-    rules.write_text(own + "\n[en promise]\nskin like new\n\n[it promise]\npelle come nuova\n", encoding="utf-8")
-    monkeypatch.setattr(quality, "PHRASES_FILE", rules)
-    quality._language_rules.cache_clear()
-    quality._near_misses.cache_clear()
-    try:
-        assert phrases("You get skin like new.", "en") == ["skin like new"]
-        assert phrases("Avrai una pelle come nuova.", "it") == ["pelle come nuova"]
-        assert phrases("Nobody can promise skin like new.", "en") == []
-    finally:
-        quality._language_rules.cache_clear()
-        quality._near_misses.cache_clear()
+    for category, pattern, reason, suggestion in rules:
+        assert category and reason and suggestion, pattern
 
 
 def test_a_broken_rules_file_names_the_line(tmp_path, monkeypatch):
     rules = tmp_path / "rules.txt"
     rules.write_text("no side effects\n", encoding="utf-8")
     monkeypatch.setattr(quality, "PHRASES_FILE", rules)
-    quality._language_rules.cache_clear()
+    quality._shipped.cache_clear()
     try:
         with pytest.raises(ValueError, match="rules.txt:1"):
-            find_risky_claims("Some text.", "en")
+            quality.shipped_rules("en")
     finally:
-        quality._language_rules.cache_clear()
+        quality._shipped.cache_clear()
