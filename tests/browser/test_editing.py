@@ -1,4 +1,6 @@
 """Issue 18 in a browser: the details of the editing screen that cost clinic staff minutes every day."""
+import re
+
 import pytest
 
 from .conftest import DESKTOP, expect, log_in
@@ -30,3 +32,18 @@ def test_article_list_fits_a_1280_pixel_screen(open_page, staff, demo):
         table = page.locator("#result_list").bounding_box()
         assert width <= DESKTOP["width"], (model, width)
         assert table["x"] + table["width"] <= DESKTOP["width"], (model, table)
+
+
+def test_italian_admin_scripts_speak_italian_pickers_and_time_zone_note(open_page, staff):
+    staff("reviewer", "Clinical reviewers")  # sees the publishing times, with their time-zone note
+    page = open_page(locale="it-IT", timezone_id="America/New_York")
+    log_in(page, "reviewer")
+    page.goto("/admin/education/article/add/")
+    expect(page.locator("#id_topics_from")).to_be_visible()  # the picker is built by SelectFilter2.js
+    expect(page.locator(".timezonewarning").first).to_be_visible()
+    pickers = page.locator(".selector").first.inner_text()
+    notes = page.locator(".timezonewarning").first.inner_text()
+    words = set(re.findall(r"[A-Za-z]+", pickers + " " + notes))
+    assert not words & {"Available", "Chosen", "Choose", "Remove", "all", "Filter", "Note", "You", "hours", "behind",
+                        "server", "time"}, (pickers, notes)
+    assert "Nota" in notes
