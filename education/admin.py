@@ -38,6 +38,7 @@ class TranslationTabsAdmin(TabbedTranslationAdmin):
         js = [
             forms.Script("js/admin-a11y.js", **{"data-switch-label": _("Language of the translated fields")}),
             "js/admin-slug.js",  # slugs from titles in every language, elisions ("l'acne") as two words
+            "js/admin-language.js",  # one language switch for the whole form, kept across pages
         ]
 
 
@@ -302,6 +303,7 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
         may_publish = self.has_publish_permission(request)
         returned = services.events(obj).filter(step__in=[Step.RETURNED, Step.SUBMITTED]).first()
         approved = obj.approved_languages()
+        missing = obj.missing_languages()
         return {
             "signoff_url": reverse(
                 f"admin:{obj._meta.app_label}_{obj._meta.model_name}_signoff", args=[obj.pk]
@@ -315,7 +317,9 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
             "pending_fields": sorted(obj.draft),
             "returned": returned if returned and returned.step == Step.RETURNED else None,
             "languages": [
-                {"code": code, "name": name, "approved": code in approved} for code, name in settings.LANGUAGES
+                {"code": code, "name": name, "approved": code in approved, "complete": code not in missing,
+                 "current": not obj.needs_update(code)}
+                for code, name in settings.LANGUAGES
             ],
         }
 

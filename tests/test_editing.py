@@ -91,3 +91,14 @@ def test_card_summary_is_cut_at_a_sentence_or_word_boundary(client, summary, car
     make_article(summary_en=summary)
     soup = BeautifulSoup(client.get(reverse("education:articles")).text, "html.parser")
     assert [p.get_text() for p in soup.select(".card p")] == [card]
+
+
+def test_change_form_states_each_language_complete_approved_and_up_to_date(client, editor):
+    article = make_article(status=Status.DRAFT, body_it="")
+    soup = BeautifulSoup(client.get(reverse("admin:education_article_change", args=[article.pk])).text, "html.parser")
+    states = {li["data-language"]: li.get_text(" ", strip=True) for li in soup.select("#language-states li")}
+    assert states == {
+        "en": "EN : complete, not approved, up to date",
+        "it": "IT : incomplete, not approved, up to date",
+    }
+    assert '<script src="/static/js/admin-language.js"' in str(soup) or soup.select_one('script[src*="admin-language"]')

@@ -47,3 +47,37 @@ def test_italian_admin_scripts_speak_italian_pickers_and_time_zone_note(open_pag
     assert not words & {"Available", "Chosen", "Choose", "Remove", "all", "Filter", "Note", "You", "hours", "behind",
                         "server", "time"}, (pickers, notes)
     assert "Nota" in notes
+
+
+def test_one_language_switch_moves_every_field_and_is_kept_across_pages(open_page, staff):
+    from tests.factories import make_article
+
+    from .conftest import axe_violations
+
+    staff("editor", "Editors")
+    first, second = make_article(), make_article(body_it="")
+    page = open_page(viewport=DESKTOP)
+    log_in(page, "editor")
+    page.goto(f"/admin/education/article/{first.pk}/change/")
+    expect(page.locator("#id_body_en")).to_be_visible()
+    page.locator("li[aria-controls=tab_id_title_it]").click()  # Italian on the title only...
+    for field in ("title", "slug", "summary", "body"):  # ...moves every translated field
+        expect(page.locator(f"#id_{field}_it")).to_be_visible()
+        expect(page.locator(f"#id_{field}_en")).to_be_hidden()
+    expect(page.locator("#modeltranslation-main-switch option:checked")).to_contain_text("IT")
+    assert axe_violations(page, impacts=("serious", "critical")) == []
+
+    page.click("input[name=_continue]")  # kept across a save...
+    expect(page.locator(".messagelist")).to_be_visible()
+    expect(page.locator("#id_body_it")).to_be_visible()
+    page.goto(f"/admin/education/article/{second.pk}/change/")  # ...and on the next item
+    expect(page.locator("#id_title_it")).to_be_visible()
+    expect(page.locator("#id_title_en")).to_be_hidden()
+    # Each language's state is in the switch and above the form.
+    expect(page.locator("#modeltranslation-main-switch option[data-language=it]")).to_have_text(
+        "IT: incomplete, not approved, up to date"
+    )
+    page.keyboard.press("Tab")  # the keyboard works too: English back from the body's tabs
+    page.locator("li[aria-controls=tab_id_body_it]").focus()
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#id_title_en")).to_be_visible()
