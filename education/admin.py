@@ -165,6 +165,10 @@ class PublishableForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every long text of a content item is Markdown: static/js/admin-markdown.js gives it a writing toolbar.
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["data-markdown"] = ""
         # A live item is edited through its draft: the form starts from the pending changes, not the live text.
         for name, value in self.instance.draft.items():
             if name in self.fields:
@@ -203,6 +207,11 @@ class PublishableForm(VersionedForm):
 class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = [forms.Script("js/admin-markdown.js", **{
+            "data-toolbar": _("Formatting"), "data-heading": _("Heading"), "data-bold": _("Bold"),
+            "data-bullets": _("Bulleted list"), "data-numbers": _("Numbered list"), "data-link": _("Link"),
+            "data-bold-text": _("bold text"), "data-link-text": _("link text"),
+        })]
 
     form = PublishableForm
     change_form_template = "admin/education/publishable_change_form.html"

@@ -81,3 +81,37 @@ def test_one_language_switch_moves_every_field_and_is_kept_across_pages(open_pag
     page.locator("li[aria-controls=tab_id_body_it]").focus()
     page.keyboard.press("ArrowLeft")
     expect(page.locator("#id_title_en")).to_be_visible()
+
+
+def test_markdown_toolbar_by_buttons_and_keyboard_in_each_language(open_page, staff):
+    from .conftest import axe_violations
+
+    staff("editor", "Editors")
+    page = open_page(viewport=DESKTOP)
+    log_in(page, "editor")
+    page.goto("/admin/education/article/add/")
+    body = page.locator("#id_body_en")
+    body.fill("Wash gently")
+    body.press("Control+a")
+    body.press("Control+b")
+    expect(body).to_have_value("**Wash gently**")
+    body.press("End")
+    body.press("Enter")
+    body.press_sequentially("Use cream")
+    body.press("Control+Shift+8")
+    expect(body).to_have_value("**Wash gently**\n- Use cream")
+    toolbar = page.get_by_role("group", name="Formatting").and_(page.locator(":has(+ #id_body_en)"))
+    toolbar.get_by_role("button", name="Heading").click()
+    expect(body).to_have_value("**Wash gently**\n## - Use cream")
+    body.fill("Our guide")
+    body.press("Control+a")
+    body.press("Control+k")
+    expect(body).to_have_value("[Our guide](https://)")
+    page.locator("li[aria-controls=tab_id_body_it]").click()
+    italian = page.locator("#id_body_it")
+    italian.fill("Primo passo")
+    italian.press("Control+a")
+    # Each language's field has its own toolbar.
+    page.locator(".markdown-toolbar:has(+ #id_body_it)").get_by_role("button", name="Numbered list").click()
+    expect(italian).to_have_value("1. Primo passo")
+    assert axe_violations(page, impacts=("serious", "critical")) == []
