@@ -124,6 +124,7 @@ LANGUAGES = [("en", _("English")), ("it", _("Italian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["clinic.formats"]  # Italian dates without leading zeros (clinic/formats/it)
 USE_TZ = True
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

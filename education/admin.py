@@ -21,6 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _, ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from feedback.admin import FeedbackPanelMixin  # the one hook of patient feedback into the content admin
 
@@ -34,7 +35,11 @@ class TranslationTabsAdmin(TabbedTranslationAdmin):
     """modeltranslation's language tabs, repaired for keyboard and screen-reader users by static/js/admin-a11y.js."""
 
     class Media:
-        js = [forms.Script("js/admin-a11y.js", **{"data-switch-label": _("Language of the translated fields")})]
+        js = [
+            forms.Script("js/admin-a11y.js", **{"data-switch-label": _("Language of the translated fields")}),
+            "js/admin-slug.js",  # slugs from titles in every language, elisions ("l'acne") as two words
+            "js/admin-language.js",  # one language switch for the whole form, kept across pages
+        ]
 
 
 # What a clinical reviewer sets by hand; status and the per-language approvals change only through the workflow.
@@ -160,6 +165,10 @@ class PublishableForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every long text of a content item is Markdown: static/js/admin-markdown.js gives it a writing toolbar.
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["data-markdown"] = ""
         # A live item is edited through its draft: the form starts from the pending changes, not the live text.
         for name, value in self.instance.draft.items():
             if name in self.fields:
@@ -198,6 +207,11 @@ class PublishableForm(VersionedForm):
 class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = [forms.Script("js/admin-markdown.js", **{
+            "data-toolbar": _("Formatting"), "data-heading": _("Heading"), "data-bold": _("Bold"),
+            "data-bullets": _("Bulleted list"), "data-numbers": _("Numbered list"), "data-link": _("Link"),
+            "data-bold-text": _("bold text"), "data-link-text": _("link text"),
+        })]
 
     form = PublishableForm
     change_form_template = "admin/education/publishable_change_form.html"
@@ -208,6 +222,12 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
 
     def has_publish_permission(self, request):
         return services.can_publish(request.user, self.model)
+
+    def has_delete_permission(self, request, obj=None):
+        # Reviewers delete anything; an editor may delete a draft of their own that patients never saw.
+        if super().has_delete_permission(request, obj):
+            return True
+        return obj is not None and self.has_change_permission(request, obj) and _own_unpublished_draft(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # Only a clinical reviewer sets the publishing times; for anyone else these fields are not in the form, so
@@ -292,6 +312,7 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
         may_publish = self.has_publish_permission(request)
         returned = services.events(obj).filter(step__in=[Step.RETURNED, Step.SUBMITTED]).first()
         approved = obj.approved_languages()
+        missing = obj.missing_languages()
         return {
             "signoff_url": reverse(
                 f"admin:{obj._meta.app_label}_{obj._meta.model_name}_signoff", args=[obj.pk]
@@ -305,7 +326,9 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
             "pending_fields": sorted(obj.draft),
             "returned": returned if returned and returned.step == Step.RETURNED else None,
             "languages": [
-                {"code": code, "name": name, "approved": code in approved} for code, name in settings.LANGUAGES
+                {"code": code, "name": name, "approved": code in approved, "complete": code not in missing,
+                 "current": not obj.needs_update(code)}
+                for code, name in settings.LANGUAGES
             ],
         }
 
@@ -434,6 +457,29 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
             "date": date_format(timezone.localtime(obj.claims_acknowledged_at), "DATETIME_FORMAT"),
         }
 
+    @admin.display(description=_("languages"))
+    def language_state(self, obj):
+        """One narrow column for the list at 1280 px: per language complete or not, behind the other language,
+        and the readability score; the full sentence is in the hover text."""
+        missing = obj.missing_languages()
+        lines = []
+        for code, name in settings.LANGUAGES:
+            score = (obj.quality.get(code) or {}).get("readability")
+            short = [_("complete") if code not in missing else _("incomplete")]
+            long = [_("all required text written") if code not in missing else _("required text missing")]
+            if obj.needs_update(code):
+                short.append(_("behind"))
+                long.append(_("needs update after changes in the other language"))
+            if score:
+                met = score["target_met"]
+                short.append(f"{score['score']}" + ("" if met else " ⚠"))
+                long.append((_("readability %(score)s, target met") if met else
+                             _("readability %(score)s, harder than the target")) % {"score": score["score"]})
+            lines.append((f"{name}: " + "; ".join(str(part) for part in long), code.upper(), ", ".join(map(str, short))))
+        return format_html_join(
+            mark_safe("<br>"), '<span class="language-state" title="{}"><strong>{}</strong> {}</span>', lines
+        )
+
     @admin.display(description=_("languages complete"))
     def languages_complete(self, obj):
         missing = obj.missing_languages()
@@ -496,6 +542,19 @@ STEP_DONE = {
     "unpublish": _("Unpublished."),
     "return": _("Returned with your comment."),
 }
+
+
+def _own_unpublished_draft(user, item):
+    """A draft that was never published and whose first saved version (django-reversion) is this user's."""
+    if item.status != Status.DRAFT:
+        return False
+    # A live approval stays on the row after unpublishing; the events cover items published before approvals.
+    if any(getattr(item, f"approval_{code}_id") for code, _name in settings.LANGUAGES):
+        return False
+    if services.events(item).filter(step__in=[Step.PUBLISHED, Step.UNPUBLISHED]).exists():
+        return False
+    first = Version.objects.get_for_object(item).select_related("revision").order_by("revision__date_created").first()
+    return first is not None and first.revision.user_id == user.pk
 
 
 def _chosen(approvals, number):
@@ -567,7 +626,7 @@ def _words_diff(before, after):
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
     list_display = (
-        "title", "status", "publish_at", "next_review_due", "languages_complete", "needs_update", "readability",
+        "title", "status", "next_review_due", "language_state",
     )
     list_filter = (*PublishableAdmin.list_filter, "topics")
     search_fields = ("title_en", "title_it", "summary_en", "summary_it")
@@ -584,7 +643,7 @@ class ArticleAdmin(PublishableAdmin):
 @admin.register(ProcedureNote)
 class ProcedureNoteAdmin(PublishableAdmin):
     list_display = (
-        "title", "status", "publish_at", "next_review_due", "languages_complete", "needs_update", "readability",
+        "title", "status", "next_review_due", "language_state",
     )
     list_filter = (*PublishableAdmin.list_filter, "topics")
     search_fields = ("title_en", "title_it", "summary_en", "summary_it")
@@ -603,7 +662,7 @@ class ProcedureNoteAdmin(PublishableAdmin):
 @admin.register(FAQ)
 class FAQAdmin(PublishableAdmin):
     list_display = (
-        "question", "topic", "order", "status", "next_review_due", "languages_complete", "needs_update", "readability",
+        "question", "topic", "status", "next_review_due", "language_state",
     )
     list_filter = (*PublishableAdmin.list_filter, "topic")
     list_select_related = ("topic",)
@@ -618,7 +677,7 @@ class FAQAdmin(PublishableAdmin):
 
 @admin.register(Page)
 class PageAdmin(PublishableAdmin):
-    list_display = ("title", "status", "next_review_due", "languages_complete", "needs_update", "readability")
+    list_display = ("title", "status", "next_review_due", "language_state")
     search_fields = ("title_en", "title_it")
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = (

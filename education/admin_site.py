@@ -4,13 +4,49 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, gettext_noop
 
 from clinic.two_factor import TwoFactorLoginForm, required_for, setup_view
 
 from .models import FAQ, Article, Page, ProcedureNote
 
 PUBLISHABLE_MODELS = (Article, ProcedureNote, FAQ, Page)
+
+# Strings staff see in the admin that Django's or a library's Italian catalogue leaves in English (new in Django 6,
+# or never translated). Listed here so `makemessages` keeps them in our catalogue, which takes precedence; the
+# Italian is in locale/it/LC_MESSAGES/django.po. Month and weekday names are there too, in lower case as Italian
+# writes them ("martedì 1 dicembre").
+LIBRARY_STRINGS = (
+    gettext_noop("- Select an option -"),
+    gettext_noop("Run"),
+    gettext_noop("Search %(name)s"),
+    gettext_noop("Filter by %(field_name)s"),
+    gettext_noop("Pagination %(name)s"),
+    gettext_noop("Pagination %(name)s entries"),
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("Breadcrumbs"),
+    gettext_noop("Access attempts"),
+    gettext_noop("Access failures"),
+    gettext_noop("Access logs"),
+    gettext_noop("January"), gettext_noop("February"), gettext_noop("March"), gettext_noop("April"),
+    gettext_noop("May"), gettext_noop("June"), gettext_noop("July"), gettext_noop("August"),
+    gettext_noop("September"), gettext_noop("October"), gettext_noop("November"), gettext_noop("December"),
+    gettext_noop("Monday"), gettext_noop("Tuesday"), gettext_noop("Wednesday"), gettext_noop("Thursday"),
+    gettext_noop("Friday"), gettext_noop("Saturday"), gettext_noop("Sunday"),
+)
+# Apps of libraries that name themselves after their Python label ("Otp_Static"): a name staff understand.
+APP_NAMES = {
+    "axes": _("Sign-in attempts"),
+    "otp_static": _("Emergency sign-in codes"),
+    "otp_totp": _("Authenticator apps"),
+}
+# Their models, whose plural names are English in every language.
+MODEL_NAMES = {
+    ("otp_static", "StaticDevice"): _("Emergency code lists"),
+    ("otp_totp", "TOTPDevice"): _("Authenticator app links"),
+}
 
 
 class ClinicAdminSite(admin.AdminSite):
@@ -27,6 +63,14 @@ class ClinicAdminSite(admin.AdminSite):
             path("two-factor/", setup_view, name="two_factor_setup"),
             *super().get_urls(),
         ]
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = APP_NAMES.get(app["app_label"], app["name"])
+            for model in app["models"]:
+                model["name"] = MODEL_NAMES.get((app["app_label"], model["object_name"]), model["name"])
+        return apps
 
     def has_permission(self, request):
         return super().has_permission(request) and (not required_for(request.user) or request.user.is_verified())

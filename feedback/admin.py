@@ -68,7 +68,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
 
     list_display = ("created_at", "page", "language", "helpful", "short_comment", "item_version", "is_read")
-    list_filter = (ItemFilter, "language", "helpful", ReadFilter, "content_type")
+    list_filter = (ItemFilter, "language", "helpful", ReadFilter, ("content_type", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("content_type",)
     date_hierarchy = "created_at"
     search_fields = ("comment",)

@@ -50,11 +50,13 @@ def test_procedure_scores_all_sections_and_misses_target_when_hard():
 
 
 def test_change_list_shows_scores_and_translation_state(client, reviewer):
-    make_article(title_en="Scored article", body_en="You may feel a small sting. It stops soon.")
+    article = make_article(title_en="Scored article", body_en="You may feel a small sting. It stops soon.")
     html = client.get(reverse("admin:education_article_changelist")).text
     row = BeautifulSoup(html, "html.parser").find("a", string="Scored article").find_parent("tr")
-    assert "EN" in row.select_one(".field-readability").get_text()
-    assert row.select_one(".field-languages_complete").get_text(strip=True) == "EN, IT"
+    states = [span.get_text(" ", strip=True) for span in row.select(".field-language_state .language-state")]
+    scores = [article.quality[code]["readability"]["score"] for code in ("en", "it")]
+    assert states == [f"EN complete, {scores[0]}", f"IT complete, {scores[1]}"]
+    assert "readability" in row.select_one(".language-state")["title"]
 
 
 def test_change_form_shows_checks_per_language_tab(client, reviewer):

@@ -53,3 +53,16 @@ def long_date(value):
 @register.filter
 def admin_change_url_name(obj):
     return f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change"
+
+
+@register.filter
+def excerpt(text, words=30):
+    """A card's summary in at most `words` words: whole sentences when the first ones fit, otherwise cut after a
+    whole word with "…"; never in the middle of a word."""
+    parts = str(text or "").split()
+    if len(parts) <= words:
+        return " ".join(parts)
+    ends = [i for i, word in enumerate(parts[:words]) if word.rstrip("\"'”’»)").endswith((".", "!", "?", "…"))]
+    if ends:
+        return " ".join(parts[: ends[-1] + 1])
+    return " ".join(parts[:words]).rstrip(",;:–—-") + "…"
