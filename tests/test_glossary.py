@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from education.cache import bump_content_version
 from education.models import Article, ProcedureNote
 from glossary import marking
 from glossary.models import Term
@@ -213,3 +214,15 @@ def test_a_template_rendered_without_a_request_still_marks_its_text(gland):
     template = Template("{% load glossary %}{% glossary_text text %}{% glossary_words as words %}{{ words|length }}")
     html = template.render(Context({"text": "Sebaceous glands, then sebaceous glands."}))
     assert marked(html) == ["Sebaceous glands"] and html.endswith("1")
+
+
+def test_a_term_edited_by_another_worker_shows_at_once(client, gland, settings):
+    settings.PAGE_CACHE = False  # this process's table of terms and its marked texts are what is under test
+    article = make_article(body_en="Sebaceous glands make oil.")
+    url = url_in(article, "en")
+    assert "A tiny gland that makes skin oil." in client.get(url).text
+    # Another worker's save, as this process sees it: the row and a new site version, with no signal here.
+    Term.objects.filter(pk=gland.pk).update(definition_en="A very small gland in the skin.")
+    bump_content_version()
+    html = client.get(url).text
+    assert "A very small gland in the skin." in html and "A tiny gland" not in html

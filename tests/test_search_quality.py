@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from education import search
+from education.cache import LISTS, bump
 from education.models import Status, Synonym
 
 from .factories import make_article, make_faq, make_procedure, make_topic
@@ -233,3 +234,12 @@ def test_a_search_that_finds_nothing_asks_a_bounded_number_of_queries(
     with django_assert_max_num_queries(13):
         response = client.get("/en/search/", {"q": "xylophone"})
     assert "Nothing matched your search." in response.text
+
+
+def test_a_synonym_saved_by_another_worker_is_used_at_the_next_search():
+    make_article(title_en="Vitiligo", title_it="Vitiligine", body_en="Pale patches.", body_it="Chiazze chiare.")
+    assert titles("leucoderma") == []  # this process now holds its copy of the synonyms
+    # Another worker's save, as this process sees it: the row and a new version of the lists, with no signal here.
+    Synonym.objects.bulk_create([Synonym(language="en", terms="vitiligo, leucoderma")])
+    bump([LISTS])
+    assert titles("leucoderma") == ["Vitiligo"]
