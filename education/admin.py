@@ -215,6 +215,8 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
         readonly = (*super().get_readonly_fields(request, obj), *STATE_FIELDS, *CHECK_FIELDS, "acknowledgement")
         if not self.has_publish_permission(request):
             readonly = (*readonly, *REVIEW_FIELDS)
+        if hasattr(self.model, "leaflet_code") and not request.user.is_superuser:
+            readonly = (*readonly, "leaflet_code")  # printed leaflets carry it: only an administrator changes it
         return readonly
 
     def get_form(self, request, obj=None, **kwargs):
@@ -243,7 +245,7 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
             # The live text stays as it is: the edit goes into the draft; the reviewer's own fields go to the row.
             voided = services.save_changes(
                 item=stored, user=request.user, values=form.content_values(),
-                other={name: form.cleaned_data[name] for name in REVIEW_FIELDS + ("order",)
+                other={name: form.cleaned_data[name] for name in REVIEW_FIELDS + ("order", "leaflet_code")
                        if name in form.cleaned_data},
                 acknowledge=bool(form.cleaned_data.get("acknowledge_claims")),
             )
@@ -577,7 +579,7 @@ class ArticleAdmin(PublishableAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "summary", "body", "image")}),
         (_("Links"), {"fields": ("topics", "procedures", "sources")}),
-        (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
+        (_("Publishing and review"), {"fields": (*REVIEW_FIELDS, "leaflet_code")}),
     )
 
 
@@ -596,7 +598,7 @@ class ProcedureNoteAdmin(PublishableAdmin):
         (_("Key facts"), {"fields": ProcedureNote.KEY_FACTS}),
         (_("Sections"), {"fields": ProcedureNote.SECTIONS}),
         (_("Links"), {"fields": ("topics", "sources")}),
-        (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
+        (_("Publishing and review"), {"fields": (*REVIEW_FIELDS, "leaflet_code")}),
     )
 
 

@@ -53,3 +53,11 @@ def long_date(value):
 @register.filter
 def admin_change_url_name(obj):
     return f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change"
+
+
+@register.inclusion_tag("education/_leaflet.html", takes_context=True)
+def leaflet(context, item):
+    """The printed leaflet's code, version, review dates and QR code of its short link (print only)."""
+    from education.leaflets import print_details
+
+    return {"leaflet": print_details(context["request"], item)}
