@@ -24,7 +24,7 @@ from reversion.admin import VersionAdmin
 
 from feedback.admin import FeedbackPanelMixin  # the one hook of patient feedback into the content admin
 
-from . import services
+from . import leaflets, services
 from .models import (
     FAQ, Approval, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Step, Synonym, Topic,
 )
@@ -215,8 +215,8 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
         readonly = (*super().get_readonly_fields(request, obj), *STATE_FIELDS, *CHECK_FIELDS, "acknowledgement")
         if not self.has_publish_permission(request):
             readonly = (*readonly, *REVIEW_FIELDS)
-        if hasattr(self.model, "leaflet_code") and not request.user.is_superuser:
-            readonly = (*readonly, "leaflet_code")  # printed leaflets carry it: only an administrator changes it
+        if hasattr(self.model, "leaflet_code") and not leaflets.may_change_code(request.user):
+            readonly = (*readonly, "leaflet_code")
         return readonly
 
     def get_form(self, request, obj=None, **kwargs):

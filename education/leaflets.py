@@ -83,6 +83,11 @@ def free_code(prefix, number):
         number += 1
 
 
+def may_change_code(user):
+    """Printed leaflets carry the code, so only an administrator changes it."""
+    return user.is_superuser or user.groups.filter(name="Administrators").exists()
+
+
 def short_url(request, item):
     """The absolute short link of `item` in the active language."""
     return request.build_absolute_uri(reverse("education:leaflet", kwargs={"code": item.leaflet_code}))

@@ -235,3 +235,26 @@ def test_treatment_page_lists_its_sections_with_working_anchors(client):
                                                 "#when_to_contact-heading"]
     for link in links:
         assert page.find(id=link["href"][1:]).name == "h2"
+
+
+def test_only_an_administrator_may_change_a_code_in_the_admin(client):
+    article = make_article()
+    url = reverse("admin:education_article_change", args=[article.pk])
+    for role in ("Editors", "Clinical reviewers"):
+        client.force_login(make_staff(role.split()[-1].lower(), role))
+        html = client.get(url).text
+        assert article.leaflet_code in html and 'name="leaflet_code"' not in html
+    client.force_login(make_staff("boss", "Administrators"))
+    assert 'name="leaflet_code"' in client.get(url).text
+
+
+def test_administrator_changes_the_code_of_a_live_item_on_the_row(client):
+    from .utils import form_data
+
+    article = make_article()
+    url = reverse("admin:education_article_change", args=[article.pk])
+    client.force_login(make_staff("boss", "Administrators"))
+    response = client.post(url, form_data(client.get(url).text) | {"leaflet_code": "DERM-012"})
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).leaflet_code == "DERM-012"
+    assert client.get(reverse("education:leaflet", kwargs={"code": "DERM-012"})).status_code == 302
