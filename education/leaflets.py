@@ -117,6 +117,7 @@ def print_details(request, item):
         "version": version(item, language),
         "last_reviewed": getattr(item, f"last_reviewed_{language}", None),
         "next_review_due": item.next_review_due,
+        "overdue": item.trust["overdue"],
         "url": url,
         "qr": qr_svg(url),
     }

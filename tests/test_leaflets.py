@@ -258,3 +258,11 @@ def test_administrator_changes_the_code_of_a_live_item_on_the_row(client):
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).leaflet_code == "DERM-012"
     assert client.get(reverse("education:leaflet", kwargs={"code": "DERM-012"})).status_code == 302
+
+
+def test_an_overdue_leaflet_says_its_review_is_overdue(client, time_machine):
+    item = make_article(last_reviewed=datetime.date(2026, 1, 10))
+    time_machine.move_to(datetime.datetime(2027, 2, 1, 9, 0, tzinfo=datetime.UTC), tick=False)
+    leaflet = printed_leaflet(client, item, "en")
+    assert leaflet.select_one(".leaflet-due").find_previous_sibling("dt").text == "Review overdue since"
+    assert leaflet.select_one(".leaflet-due").text == "Jan. 10, 2027"
