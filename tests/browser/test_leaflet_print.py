@@ -14,6 +14,8 @@ from .conftest import expect
 
 pytestmark = pytest.mark.browser
 
+CONTENT_RIGHT = "el => el.getBoundingClientRect().right - parseFloat(getComputedStyle(el).paddingRight)"
+
 
 @pytest.mark.parametrize("language", ["en", "it"])
 def test_printed_demo_note_shows_its_leaflet_and_the_qr_code_reads_as_the_short_link(demo, open_page, live_server,
@@ -29,6 +31,13 @@ def test_printed_demo_note_shows_its_leaflet_and_the_qr_code_reads_as_the_short_
     expect(leaflet).to_be_visible()
     expect(leaflet.locator(".leaflet-code")).to_have_text(procedure.leaflet_code)
     expect(leaflet.locator(".leaflet-url")).to_have_text(short)
+    # It sits in the top right corner: beside the clinic line, the title and the picture (their text keeps clear of
+    # it), above the text of the note.
+    corner = leaflet.bounding_box()
+    for beside in (".handout > .print-only", ".handout > h1", ".handout > .picture"):
+        right = page.locator(beside).evaluate(CONTENT_RIGHT)
+        assert right <= corner["x"], beside
+    assert corner["y"] + corner["height"] <= page.locator(".in-brief").bounding_box()["y"]
     png = leaflet.locator(".leaflet-qr").screenshot()
     assert [result.text for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))] == [short]
     pdf = page.pdf(format="A4", margin=dict.fromkeys(("top", "right", "bottom", "left"), "10mm"))
