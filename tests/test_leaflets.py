@@ -121,10 +121,12 @@ def test_short_link_of_a_withdrawn_item_says_so_at_once_with_the_clinics_phone(c
     assert "Set-Cookie" not in response
 
 
-def test_short_link_of_an_expired_item_is_gone_and_an_unknown_code_is_not_found(client):
+def test_short_link_of_an_expired_or_scheduled_item_is_gone_and_an_unknown_code_is_not_found(client):
     item = make_article()
     Article.objects.filter(pk=item.pk).update(expire_at=timezone.now() - datetime.timedelta(minutes=1))
     assert client.get(short_path(item, "en")).status_code == 410
+    scheduled = make_article(publish_at=timezone.now() + datetime.timedelta(days=1))
+    assert client.get(short_path(scheduled, "en")).status_code == 410
     assert client.get(reverse("education:leaflet", kwargs={"code": "NOPE-999"})).status_code == 404
 
 
