@@ -25,7 +25,7 @@ from reversion.models import Version
 
 from feedback.admin import FeedbackPanelMixin  # the one hook of patient feedback into the content admin
 
-from . import services
+from . import leaflets, services
 from .models import (
     FAQ, Approval, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Step, Synonym, Topic,
 )
@@ -235,6 +235,8 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
         readonly = (*super().get_readonly_fields(request, obj), *STATE_FIELDS, *CHECK_FIELDS, "acknowledgement")
         if not self.has_publish_permission(request):
             readonly = (*readonly, *REVIEW_FIELDS)
+        if hasattr(self.model, "leaflet_code") and not leaflets.may_change_code(request.user):
+            readonly = (*readonly, "leaflet_code")
         return readonly
 
     def get_form(self, request, obj=None, **kwargs):
@@ -263,7 +265,7 @@ class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin)
             # The live text stays as it is: the edit goes into the draft; the reviewer's own fields go to the row.
             voided = services.save_changes(
                 item=stored, user=request.user, values=form.content_values(),
-                other={name: form.cleaned_data[name] for name in REVIEW_FIELDS + ("order",)
+                other={name: form.cleaned_data[name] for name in REVIEW_FIELDS + ("order", "leaflet_code")
                        if name in form.cleaned_data},
                 acknowledge=bool(form.cleaned_data.get("acknowledge_claims")),
             )
@@ -636,7 +638,7 @@ class ArticleAdmin(PublishableAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "summary", "body", "image")}),
         (_("Links"), {"fields": ("topics", "procedures", "sources")}),
-        (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
+        (_("Publishing and review"), {"fields": (*REVIEW_FIELDS, "leaflet_code")}),
     )
 
 
@@ -655,7 +657,7 @@ class ProcedureNoteAdmin(PublishableAdmin):
         (_("Key facts"), {"fields": ProcedureNote.KEY_FACTS}),
         (_("Sections"), {"fields": ProcedureNote.SECTIONS}),
         (_("Links"), {"fields": ("topics", "sources")}),
-        (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
+        (_("Publishing and review"), {"fields": (*REVIEW_FIELDS, "leaflet_code")}),
     )
 
 

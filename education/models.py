@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import images
+from .leaflets import Leaflet
 from .rules import ClaimRule, ClaimRulesVersion  # noqa: F401  (the staff's risky-claim rules: their own module)
 
 REVIEW_DUE_SOON_DAYS = 30
@@ -55,7 +56,11 @@ class PublishableQuerySet(TranslatedSlugQuerySet):
 
     def with_review(self):
         """Each language's reviewing clinician and photo, in the same query: the trust lines name them."""
-        return self.select_related(*(f"reviewed_by_{code}__photo" for code, _name in settings.LANGUAGES))
+        return self.select_related(
+            *(f"reviewed_by_{code}__photo" for code, _name in settings.LANGUAGES),
+            # The leaflet's version is the live approval's number (education/leaflets.py).
+            *(f"approval_{code}" for code, _name in settings.LANGUAGES),
+        )
 
     def listed(self):
         """Only the columns a list of links to these items shows, in every language: pages stay cheap as items grow."""
@@ -609,7 +614,7 @@ class Publishable(Versioned):
         ]
 
 
-class ProcedureNote(Publishable):
+class ProcedureNote(Leaflet, Publishable):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The last part of the page address."))
     summary = models.TextField(_("in brief"), help_text=_("Two or three plain sentences shown at the top."))
@@ -658,6 +663,7 @@ class ProcedureNote(Publishable):
         "when_to_contact",
     )
     KEY_FACTS = ("duration", "numbing", "downtime", "sessions")
+    leaflet_prefix = "TRT"
 
     class Meta:
         ordering = ["title"]
@@ -673,7 +679,7 @@ class ProcedureNote(Publishable):
         return reverse("education:procedure", kwargs={"slug": self.slug})
 
 
-class Article(Publishable):
+class Article(Leaflet, Publishable):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The last part of the page address."))
     summary = models.TextField(_("in brief"), help_text=_("Two or three plain sentences shown at the top."))
@@ -696,6 +702,7 @@ class Article(Publishable):
     required_translations = ("title", "slug", "summary", "body")
     readability_fields = ("body",)
     shared_fields = ("image", "topics", "procedures", "sources")
+    leaflet_prefix = "ART"
 
     class Meta:
         ordering = ["-publish_at", "title"]

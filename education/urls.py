@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from . import views
+from . import leaflets, views
 from .feeds import ArticleFeed
 
 app_name = "education"
@@ -17,4 +17,6 @@ urlpatterns = [
     path(pgettext_lazy("url", "about/<slug:slug>/"), views.page_detail, name="page"),
     path(pgettext_lazy("url", "feed/"), ArticleFeed(), name="feed"),
     path(pgettext_lazy("url", "search/"), views.search_results, name="search"),
+    # Printed on leaflets: short, and the same word in every language.
+    path("l/<str:code>", leaflets.short_link, name="leaflet"),
 ]

@@ -66,3 +66,11 @@ def excerpt(text, words=30):
     if ends:
         return " ".join(parts[: ends[-1] + 1])
     return " ".join(parts[:words]).rstrip(",;:–—-") + "…"
+
+
+@register.inclusion_tag("education/_leaflet.html", takes_context=True)
+def leaflet(context, item):
+    """The printed leaflet's code, version, review dates and QR code of its short link (print only)."""
+    from education.leaflets import print_details
+
+    return {"leaflet": print_details(context["request"], item)}
