@@ -31,9 +31,14 @@ import json
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from education.models import FAQ, Article, Page, ProcedureNote, Topic
+from django.contrib.auth import get_user_model
+from education.models import FAQ, Article, Clinician, Page, ProcedureNote, Topic
 
 token = {token!r}
+# The staff account signs as a clinician of its own (the demo's clinicians cannot sign on a live portal).
+Clinician.objects.create(
+    name="Dr Served", role_en="Dermatologist", role_it="Dermatologa", user=get_user_model().objects.get(username="boss")
+)
 article = Article.objects.published().filter(topics__isnull=False).order_by("pk").first()
 procedure = ProcedureNote.objects.published().order_by("pk").first()
 for code, _name in settings.LANGUAGES:
@@ -110,6 +115,14 @@ def edit_titles_in_admin(staff, model, pk, titles):
     data.update(titles)
     data["_save"] = "Save"
     answer = staff.post(url, data)
+    assert answer.status == 302, answer.text[:5000]
+    # A live item's edit waits as a pending change until each language is approved and the item published.
+    signoff = f"/admin/education/{model}/{pk}/signoff/"
+    for code, _name in settings.LANGUAGES:
+        answer = staff.post(signoff, form_data(staff.get(signoff).text, form_id=f"approve-{code}"))
+        assert answer.status == 302, answer.text[:5000]
+    page = staff.get(signoff).text
+    answer = staff.post(signoff, {"csrfmiddlewaretoken": staff.csrf_token(page), "step": "publish"})
     assert answer.status == 302, answer.text[:5000]
 
 
