@@ -11,8 +11,9 @@ import html
 import re
 from html.parser import HTMLParser
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
+
+from education.cache import cache_get, cache_set
 
 MARKED_TIMEOUT = 7 * 24 * 60 * 60
 # Never marked inside these: a link is already a way out, a heading is a title, code is code.
@@ -91,13 +92,13 @@ def mark(text_html, language, used, version=None):
         return text_html, []
     digest = hashlib.sha256(f"{','.join(map(str, sorted(used)))}|{text_html}".encode()).hexdigest()
     key = f"glossary:marked:{version}:{language}:{digest}"
-    found = cache.get(key)
+    found = cache_get(key)  # a shared cache that is down only costs the marking again
     if found is None:
         marker = Marker(current, set(used))
         marker.feed(text_html)
         marker.close()
         found = ("".join(marker.out), marker.marked)
-        cache.set(key, found, MARKED_TIMEOUT)
+        cache_set(key, found, MARKED_TIMEOUT)
     return found
 
 
