@@ -131,5 +131,9 @@ def purge_now_and_then():
     """Retention without cron: the first answer stored each day also deletes what has passed its retention."""
     from django.core.cache import cache
 
-    if cache.add(PURGED_KEY, True, 24 * 60 * 60):
+    try:
+        due = cache.add(PURGED_KEY, True, 24 * 60 * 60)
+    except Exception:  # a shared cache that is down: the next day's first answer, or purge_feedback, will do it
+        return
+    if due:
         purge_expired()

@@ -8,6 +8,7 @@
   window.
 - A comment with a link or markup is refused; e-mail addresses and phone numbers are replaced before storing.
 """
+import logging
 import re
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
 SALT = "feedback.form"
+
+logger = logging.getLogger(__name__)
 
 
 class Refused(Exception):
@@ -53,14 +56,19 @@ def count_post(address, kind, pk):
     """Count this post; raise Refused("too-many") once the address has used up its posts for this page."""
     key = rate_limit_key(address, kind, pk)
     window = settings.FEEDBACK_RATE_WINDOW
-    if cache.add(key, 1, window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, window)
+    try:
+        if cache.add(key, 1, window):
             count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add() and incr()
+                cache.set(key, 1, window)
+                count = 1
+    except Exception:
+        # A shared cache that is down: the patient's answer is kept rather than lost (spam checks still apply).
+        logger.warning("Feedback rate limit unavailable: the cache failed", exc_info=True)
+        return
     if count > settings.FEEDBACK_RATE_LIMIT:
         raise Refused("too-many")
 

@@ -222,6 +222,19 @@ def test_rate_limit_per_address_and_page_keeps_no_address(article, time_machine)
     assert send(first, url).status_code == 303  # the window has passed
 
 
+def test_with_the_shared_cache_down_the_answer_is_kept(patient, article, monkeypatch):
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("cache server unreachable")
+
+            return fail
+
+    monkeypatch.setattr(protection, "cache", Down())
+    assert send(patient, url_in(article, "en"), comment="Clear, thank you.").status_code == 303
+    assert Feedback.objects.get().comment == "Clear, thank you."
+
+
 def test_scrubbing_removes_addresses_and_phone_numbers_and_keeps_doses():
     text = "Write to mario.rossi@mail.example or call +39 333 123 4567, (02) 1234-5678 or 3331234567."
     assert protection.scrub(text) == "Write to [e-mail] or call [phone], [phone] or [phone]."
