@@ -26,6 +26,7 @@ from reversion.models import Version
 from feedback.admin import FeedbackPanelMixin  # the one hook of patient feedback into the content admin
 
 from . import leaflets, services
+from .admin_editing import EditingToolsMixin
 from .models import (
     FAQ, Approval, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Step, Synonym, Topic,
 )
@@ -150,7 +151,8 @@ def _checks_display(code, name):
         report = obj.quality.get(code, {})
         acknowledged = {(c["phrase"], c["sentence"]) for c in obj.claims_acknowledged}
         claims = [{**c, "acknowledged": (c["phrase"], c["sentence"]) in acknowledged} for c in report.get("claims", [])]
-        context = {"code": code, "readability": report.get("readability"), "claims": claims}
+        context = {"code": code, "readability": report.get("readability"), "claims": claims,
+                   "accessibility": report.get("accessibility", [])}
         return render_to_string("admin/education/_checks.html", context)
 
     return display
@@ -204,7 +206,7 @@ class PublishableForm(VersionedForm):
         return cleaned
 
 
-class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin):
+class PublishableAdmin(EditingToolsMixin, FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
         js = [forms.Script("js/admin-markdown.js", **{

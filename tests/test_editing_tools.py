@@ -1,0 +1,110 @@
+"""Issue 18, the rest of the editing screen: checks while typing, the preview of the unsaved form, comparing versions."""
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from education.models import Article, Status
+
+from .factories import make_article, make_staff
+
+pytestmark = pytest.mark.django_db
+
+RISKY_EN = "This treatment is completely safe. For the details [click here](https://clinic.example/acne)."
+RISKY_IT = "Il trattamento è sicuro al 100%. Per i dettagli clicca [qui](http://clinica.example/acne)."
+
+
+@pytest.fixture
+def editor(client):
+    user = make_staff("ed", "Editors")
+    client.force_login(user)
+    return user
+
+
+def _check(client, field="body", language="en", text=RISKY_EN, model="article", **headers):
+    return client.post(reverse(f"admin:education_{model}_check"), {"field": field, "language": language, "text": text},
+                       **headers)
+
+
+# --- Checks as you type ----------------------------------------------------------------------------------------
+
+def test_check_flags_a_risky_phrase_and_a_vague_link_in_english(client, editor):
+    answer = _check(client).json()
+    assert [claim["phrase"] for claim in answer["claims"]] == ["completely safe"]
+    assert answer["claims"][0]["suggestion"]  # a safer wording comes with it
+    assert [(f["kind"], f["text"]) for f in answer["accessibility"]] == [("vague-link", "click here")]
+    assert "completely safe" in answer["html"] and "Link text that says nothing" in answer["html"]
+
+
+def test_check_is_per_language_and_speaks_the_editors_language(client, editor):
+    italian = _check(client, language="it", text=RISKY_IT, HTTP_ACCEPT_LANGUAGE="it").json()
+    assert [claim["phrase"] for claim in italian["claims"]] == ["sicuro al 100%"]
+    assert {(f["kind"], f["text"]) for f in italian["accessibility"]} == {
+        ("vague-link", "qui"), ("insecure-link", "http://clinica.example/acne")}
+    assert "Frasi a rischio" in italian["html"] and "Risky phrases" not in italian["html"]
+    # The English rules and word lists do not judge Italian text, nor the other way round.
+    assert _check(client, language="en", text="Leggi [qui](https://a.example).").json()["accessibility"] == []
+    assert _check(client, language="it", text="Read [click here](https://a.example).").json()["accessibility"] == []
+
+
+def test_check_gives_what_the_save_stores(client, editor, settings):
+    texts = {"en": RISKY_EN + "\n\n#### Aftercare\n\nDo NOT SCRATCH. ![](https://a.example/x.png)", "it": RISKY_IT}
+    article = make_article(status=Status.DRAFT, body_en=texts["en"], body_it=texts["it"])
+    stored = Article.objects.get(pk=article.pk).quality
+    for code, _name in settings.LANGUAGES:
+        answer = _check(client, language=code, text=texts[code]).json()
+        assert answer["claims"] == [c for c in stored[code]["claims"] if c["field"] == "body"]
+        assert answer["accessibility"] == [f for f in stored[code]["accessibility"] if f["field"] == "body"]
+        assert answer["readability"] == stored[code]["readability"]  # an article's score is its body's
+        assert answer["claims"] and answer["accessibility"]
+    kinds = [f["kind"] for f in stored["en"]["accessibility"]]
+    assert kinds == ["vague-link", "heading-skip", "image-alt", "capitals"]
+
+
+def test_check_writes_nothing_and_is_never_cached(client, editor):
+    article = make_article(status=Status.DRAFT)
+    version = article.version
+    with CaptureQueriesContext(connection) as queries:
+        response = _check(client)
+    assert response.status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    # Every staff request refreshes the session's idle timer (clinic.security), and that save bumps the page cache.
+    assert not [sql for sql in writes if "django_session" not in sql and "education_content_version" not in sql]
+    assert "no-store" in response["Cache-Control"]
+    assert Article.objects.get(pk=article.pk).version == version
+
+
+def test_check_needs_staff_post_and_csrf(client, settings):
+    url = reverse("admin:education_article_check")
+    assert client.post(url, {"field": "body", "language": "en", "text": "x"}).status_code == 302  # to the login
+    client.force_login(get_user_model().objects.create_user("visitor", "v@clinic.invalid", "pw"))
+    assert client.post(url, {"field": "body", "language": "en", "text": "x"}).status_code == 302  # not staff
+    client.force_login(make_staff("ed", "Editors"))
+    assert client.get(url).status_code == 405
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_staff("ed2", "Editors"))
+    assert strict.post(url, {"field": "body", "language": "en", "text": "x"}).status_code == 403
+    page = strict.get(reverse("admin:education_article_add"))
+    token = page.cookies[settings.CSRF_COOKIE_NAME].value
+    assert strict.post(url, {"field": "body", "language": "en", "text": "x"}, HTTP_X_CSRFTOKEN=token).status_code == 200
+
+
+def test_check_refuses_an_unknown_field_or_language_with_a_message(client, editor):
+    for field, language in (("slug", "en"), ("status", "en"), ("body", "fr"), ("", "")):
+        response = _check(client, field=field, language=language, HTTP_ACCEPT_LANGUAGE="it")
+        assert response.status_code == 400
+        assert response.json()["error"] in ("Questo campo non viene controllato.", "Lingua sconosciuta.")
+
+
+@pytest.mark.parametrize("model,field", [("procedurenote", "risks"), ("faq", "answer"), ("page", "body")])
+def test_check_works_for_every_content_type(client, editor, model, field):
+    answer = _check(client, model=model, field=field).json()
+    assert [claim["phrase"] for claim in answer["claims"]] == ["completely safe"]
+
+
+def test_change_form_loads_the_check_script_with_its_url(client, editor):
+    html = client.get(reverse("admin:education_article_add")).text
+    assert 'src="/static/js/admin-checks.js"' in html
+    assert f'data-url="{reverse("admin:education_article_check")}"' in html
