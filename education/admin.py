@@ -25,7 +25,7 @@ from reversion.models import Version
 
 from feedback.admin import FeedbackPanelMixin  # the one hook of patient feedback into the content admin
 
-from . import leaflets, services
+from . import leaflets, services, views
 from .admin_editing import EditingToolsMixin
 from .models import (
     FAQ, Approval, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Step, Synonym, Topic,
@@ -629,6 +629,7 @@ def _words_diff(before, after):
 
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
+    preview_page = staticmethod(views.article_page)  # the preview beside the form (admin_editing.py)
     list_display = (
         "title", "status", "next_review_due", "language_state",
     )
@@ -646,6 +647,7 @@ class ArticleAdmin(PublishableAdmin):
 
 @admin.register(ProcedureNote)
 class ProcedureNoteAdmin(PublishableAdmin):
+    preview_page = staticmethod(views.procedure_page)  # the preview beside the form (admin_editing.py)
     list_display = (
         "title", "status", "next_review_due", "language_state",
     )
@@ -665,6 +667,7 @@ class ProcedureNoteAdmin(PublishableAdmin):
 
 @admin.register(FAQ)
 class FAQAdmin(PublishableAdmin):
+    preview_page = staticmethod(views.faq_page)  # the preview beside the form (admin_editing.py)
     list_display = (
         "question", "topic", "status", "next_review_due", "language_state",
     )
@@ -681,6 +684,7 @@ class FAQAdmin(PublishableAdmin):
 
 @admin.register(Page)
 class PageAdmin(PublishableAdmin):
+    preview_page = staticmethod(views.page_page)  # the preview beside the form (admin_editing.py)
     list_display = ("title", "status", "next_review_due", "language_state")
     search_fields = ("title_en", "title_it")
     prepopulated_fields = {"slug": ("title",)}

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from education.models import Article, Status
@@ -108,3 +109,89 @@ def test_change_form_loads_the_check_script_with_its_url(client, editor):
     html = client.get(reverse("admin:education_article_add")).text
     assert 'src="/static/js/admin-checks.js"' in html
     assert f'data-url="{reverse("admin:education_article_check")}"' in html
+
+
+# --- Preview beside the form --------------------------------------------------------------------------------------
+
+def _form(client, url):
+    from .utils import form_data
+
+    return form_data(client.get(url).text)
+
+
+def _preview(client, data, language="en", obj=None, model="article", **headers):
+    url = (reverse(f"admin:education_{model}_preview_item", args=[obj.pk]) if obj is not None
+           else reverse(f"admin:education_{model}_preview"))
+    return client.post(url, {**data, "preview_language": language}, **headers)
+
+
+def test_preview_renders_the_unsaved_text_in_each_language_and_saves_nothing(client, editor, settings):
+    article = make_article(status=Status.DRAFT)
+    before = Article.objects.filter(pk=article.pk).values().get()
+    data = _form(client, reverse("admin:education_article_change", args=[article.pk]))
+    for code, _name in settings.LANGUAGES:
+        data[f"title_{code}"] = f"Unsaved title {code}"
+        data[f"body_{code}"] = f"## Aftercare {code}\n\nKeep the skin **clean** ({code})."
+    for code, _name in settings.LANGUAGES:
+        response = _preview(client, data, code, article)
+        assert response.status_code == 200
+        assert response["Cache-Control"].count("no-store") == 1 and "private" in response["Cache-Control"]
+        html = response.text
+        assert f'<html lang="{code}">' in html
+        assert f"Unsaved title {code}" in html and f"<strong>clean</strong> ({code})" in html
+        assert 'class="preview-banner"' in html
+        assert response.has_header("Content-Security-Policy")
+    assert Article.objects.filter(pk=article.pk).values().get() == before
+    assert Article.objects.count() == 1
+
+
+def test_preview_of_a_new_item_in_the_add_form_creates_nothing(client, editor):
+    from .factories import make_topic
+
+    topic = make_topic(name_en="Acne care")
+    data = _form(client, reverse("admin:education_article_add"))
+    data |= {"title_en": "Brand new", "body_en": "A new text.", "topics": [topic.pk]}
+    html = _preview(client, data).text
+    assert "Brand new" in html and "A new text." in html
+    assert "Acne care" in html  # the topic chosen in the form, not yet saved
+    assert Article.objects.count() == 0
+
+
+def test_preview_banner_says_the_text_is_not_saved_in_the_language_shown(client, editor):
+    data = _form(client, reverse("admin:education_article_add")) | {"title_it": "Nuovo", "body_it": "Testo."}
+    html = _preview(client, data, "it").text
+    assert "Anteprima del testo in modifica" in html
+
+
+@pytest.mark.parametrize("model,fields", [
+    ("procedurenote", {"title_en": "Peel", "what_it_is_en": "A peel **removes** old skin."}),
+    ("faq", {"question_en": "Does it hurt?", "answer_en": "It **stings** a little."}),
+    ("page", {"title_en": "Prices", "body_en": "Our **prices** are fixed."}),
+])
+def test_preview_works_for_every_content_type(client, editor, model, fields):
+    data = _form(client, reverse(f"admin:education_{model}_add")) | fields
+    response = _preview(client, data, model=model)
+    assert response.status_code == 200
+    text = list(fields.values())[-1].replace("**", "")
+    assert BeautifulSoup(response.text, "html.parser").find(string=lambda s: s and text.split()[1] in s)
+
+
+def test_preview_escapes_hostile_input(client, editor):
+    from .hostile import executable_markup, load
+
+    payloads = load("xss")
+    clean = _form(client, reverse("admin:education_article_add")) | {"title_en": "Plain", "body_en": "Plain text."}
+    baseline = _preview(client, clean).text
+    hostile = clean | {"body_en": "\n\n".join(payloads), "summary_en": " ".join(payloads)[:2000],
+                       "title_en": payloads[0][:200]}
+    html = _preview(client, hostile).text
+    assert executable_markup(html, baseline) == []
+    assert "alert(1)" in html  # the payloads reached the page, as text
+
+
+def test_preview_needs_staff_and_a_known_language(client, editor):
+    data = _form(client, reverse("admin:education_article_add"))
+    assert _preview(client, data, "fr").status_code == 400
+    assert client.get(reverse("admin:education_article_preview")).status_code == 405
+    client.logout()
+    assert _preview(client, data).status_code == 302

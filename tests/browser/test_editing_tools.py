@@ -36,3 +36,25 @@ def test_italian_field_is_checked_in_italian_for_an_italian_editor(open_page, st
     expect(checks.locator(".claims")).to_contain_text("sicuro al 100%")
     expect(checks.locator("[data-kind=vague-link]")).to_contain_text("Testo del collegamento")
     assert axe_violations(page, impacts=("serious", "critical")) == []
+
+
+def test_preview_updates_as_the_editor_types_in_each_language(open_page, staff, settings):
+    staff("editor", "Editors")
+    page = open_page(viewport=DESKTOP)
+    log_in(page, "editor")
+    page.goto("/admin/education/article/add/")
+    preview = page.frame_locator("#live-preview-frame")
+    expect(page.locator("#live-preview")).to_be_visible()
+    words = {"en": "Wash the skin gently twice a day", "it": "Lava la pelle con delicatezza due volte al giorno"}
+    for code, _name in settings.LANGUAGES:
+        page.locator(f"li[aria-controls=tab_id_body_{code}]").click()  # the preview follows the form's language
+        expect(page.locator("#live-preview-language")).to_have_value(code)
+        page.locator(f"#id_title_{code}").fill(f"Title {code}")
+        page.locator(f"#id_body_{code}").press_sequentially(words[code])
+        expect(preview.locator("html")).to_have_attribute("lang", code)
+        expect(preview.locator(".prose")).to_contain_text(words[code])
+        expect(preview.locator(".preview-banner")).to_be_visible()
+    page.locator("#live-preview-language").select_option("en")  # and the editor may choose another one
+    expect(preview.locator(".prose")).to_contain_text(words["en"])
+    assert page.locator("#live-preview").bounding_box()["x"] > page.locator("#content-main").bounding_box()["x"]
+    assert axe_violations(page, impacts=("serious", "critical")) == []
