@@ -1,23 +1,27 @@
 """The editing screen's helpers for every content type (issue #18): checks while typing, a preview of the unsaved
 form, and comparing versions in History. Mixed into PublishableAdmin; nothing here writes to the database."""
+import reversion
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from reversion.models import Version
 
-from . import quality
-from .models import glossary_defined, readability_summary, translated_text_fields
+from . import quality, services
+from .models import Status, glossary_defined, readability_summary, translated_text_fields
 from .rules import rules_in_force
 
 
@@ -30,6 +34,8 @@ class EditingToolsMixin:
 
     # A function (request, item) -> (template, context) of the item's patient page, from education.views.
     preview_page = None
+    object_history_template = "admin/education/object_history.html"
+    change_list_template = "admin/change_list.html"  # without django-reversion's "Recover deleted" (see below)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view  # staff only, CSRF-checked, never cached
@@ -38,6 +44,9 @@ class EditingToolsMixin:
             path("check/", wrap(require_POST(self.check_view)), name=_url_name(self.model, "check")),
             path("preview/", preview, name=_url_name(self.model, "preview")),
             path("<path:object_id>/preview/", preview, name=_url_name(self.model, "preview_item")),
+            path("<path:object_id>/history/compare/", wrap(self.compare_view), name=_url_name(self.model, "compare")),
+            path("<path:object_id>/history/<int:version_id>/restore/", wrap(require_POST(self.restore_view)),
+                 name=_url_name(self.model, "restore")),
             *super().get_urls(),
         ]
 
@@ -133,3 +142,112 @@ class EditingToolsMixin:
                 cache[field.name] = form.cleaned_data[field.name]
         item._prefetched_objects_cache = cache
         return item
+
+    # --- Compare versions in History, and restore one into the draft ----------------------------------------------
+
+    def _versions(self, obj):
+        return Version.objects.get_for_object(obj).select_related("revision__user").order_by("-revision__date_created")
+
+    def _version_values(self, obj, version):
+        """The text an editor saw in a saved version, per field: the row's, with its pending changes over it."""
+        data = version.field_dict
+        values = {}
+        for code, _name in settings.LANGUAGES:
+            for name in obj.language_fields(code):
+                values[name] = data.get(name) or ""
+        for name in obj.shared_fields:
+            field = obj._meta.get_field(name)
+            values[name] = sorted(data.get(name) or []) if field.many_to_many else data.get(field.attname)
+        return values | {name: value for name, value in (data.get("draft") or {}).items() if name in values}
+
+    def _version_label(self, version):
+        who = version.revision.user.get_username() if version.revision.user else "—"
+        when = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+        return _("%(when)s by %(who)s") % {"when": when, "who": who}
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            opts = obj._meta
+            extra_context = {
+                **(extra_context or {}),
+                "compare_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_compare", args=[obj.pk]),
+                "compare_versions": [{"version": v, "label": self._version_label(v)} for v in self._versions(obj)],
+            }
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id):
+        """Two versions of an item (or one and the current text) side by side: per language, each field that
+        differs as a word-by-word difference; either version may be restored into the draft from here."""
+        from .admin import _diffs  # the sign-off page's word difference: one helper for both pages
+
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = list(self._versions(obj))
+        chosen = {str(version.pk): version for version in versions}
+        older = chosen.get(request.GET.get("a", "")) or (versions[1] if len(versions) > 1 else None)
+        newer = chosen.get(request.GET.get("b", ""))  # None: the current text
+        current = obj.working_values()
+        before = self._version_values(obj, older) if older else current
+        after = self._version_values(obj, newer) if newer else current
+        languages = []
+        for code, name in settings.LANGUAGES:
+            with translation.override(code):
+                diff = _diffs(obj, obj.approval_values(code, before), obj.approval_values(code, after))
+            languages.append({"code": code, "name": name, "diff": diff})
+        opts = obj._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Compare versions: %(item)s") % {"item": obj},
+            "opts": opts,
+            "original": obj,
+            "versions": [{"version": v, "label": self._version_label(v)} for v in versions],
+            "older": older,
+            "newer": newer,
+            "older_label": self._version_label(older) if older else "",
+            "newer_label": self._version_label(newer) if newer else "",
+            "item_languages": languages,
+            "may_restore": self.has_change_permission(request, obj) and services.can_edit(request.user, obj),
+            "is_live": obj.status == Status.PUBLISHED,
+            "change_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]),
+            "history_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]),
+        }
+        return TemplateResponse(request, "admin/education/compare_versions.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        """Put a saved version's text back as the item's working text, through the same service as a save: a live
+        item keeps its live text (the old text becomes its pending changes) until a clinician approves it."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = self._versions(obj).filter(pk=version_id).first()
+        if version is None:
+            raise Http404
+        opts = obj._meta
+        label = self._version_label(version)
+        try:
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(_("Restored the text of the version of %(label)s") % {"label": label})
+                services.save_changes(item=obj, user=request.user, values=self._version_values(obj, version))
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [])) or _("You may not change this item."))
+        else:
+            messages.success(request, _("The text of the version of %(label)s is back in the form. Patients see it "
+                                        "only after it is approved and published.") % {"label": label})
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+
+    # django-reversion's own revert and recover write an old row back whole (status and approvals included): that
+    # could put old text live without a sign-off. Its revert page leads to the comparison instead; deleted content
+    # comes back only by writing it again.
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_compare", args=[object_id])
+        return HttpResponseRedirect(f"{url}?a={int(version_id)}")
+
+    def recover_view(self, request, version_id, extra_context=None):
+        raise PermissionDenied
+
+    def recoverlist_view(self, request, extra_context=None):
+        raise PermissionDenied

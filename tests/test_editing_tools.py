@@ -195,3 +195,105 @@ def test_preview_needs_staff_and_a_known_language(client, editor):
     assert client.get(reverse("admin:education_article_preview")).status_code == 405
     client.logout()
     assert _preview(client, data).status_code == 302
+
+
+# --- Compare versions in History, restore into the draft ---------------------------------------------------------
+
+def _save_in_admin(client, item, **changes):
+    url = reverse(f"admin:education_{item._meta.model_name}_change", args=[item.pk])
+    response = client.post(url, _form(client, url) | changes)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return type(item).objects.get(pk=item.pk)
+
+
+def _versions(item):
+    from reversion.models import Version
+
+    return list(Version.objects.get_for_object(item).order_by("revision__date_created"))
+
+
+@pytest.fixture
+def reviewer_client():
+    client = Client()
+    client.force_login(make_staff("rev", "Clinical reviewers"))
+    return client
+
+
+def test_history_compares_two_versions_word_by_word_in_each_language(client, editor):
+    article = make_article(status=Status.DRAFT, body_en="Wash twice a day.", body_it="Lava due volte al giorno.")
+    _save_in_admin(client, article, body_en="Wash gently twice a day.", body_it="Lava due volte al giorno.")
+    _save_in_admin(client, article, body_en="Wash gently once a day.", body_it="Lava una volta al giorno.")
+    first, second = _versions(article)
+    history = client.get(reverse("admin:education_article_history", args=[article.pk])).text
+    assert reverse("admin:education_article_compare", args=[article.pk]) in history
+    url = reverse("admin:education_article_compare", args=[article.pk])
+    page = BeautifulSoup(client.get(url, {"a": first.pk, "b": second.pk}).text, "html.parser")
+    english, italian = page.select("section.signoff-language")
+    assert [tag.get_text() for tag in english.select("del")] == ["twice"]
+    assert [tag.get_text() for tag in english.select("ins")] == ["once"]
+    assert [tag.get_text() for tag in italian.select("del")] == ["due", "volte"]
+    # "with" defaults to the current text, which a third save changed again.
+    _save_in_admin(client, article, body_en="Wash gently once a day, after a shower.")
+    page = BeautifulSoup(client.get(url, {"a": first.pk}).text, "html.parser")
+    assert [tag.get_text() for tag in page.select("section.signoff-language")[0].select("ins")] == [
+        "once", "day, after a shower."]
+
+
+def test_hostile_text_in_a_version_is_escaped_in_the_comparison(client, editor):
+    article = make_article(status=Status.DRAFT)
+    _save_in_admin(client, article, body_en="Fine.")
+    _save_in_admin(client, article, body_en="<script>alert(1)</script> <img src=x onerror=alert(2)>")
+    first, second = _versions(article)
+    html = client.get(reverse("admin:education_article_compare", args=[article.pk]), {"a": first.pk}).text
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)" in html
+
+
+def test_restore_on_a_live_item_goes_into_the_draft_never_live(client, editor):
+    from .factories import make_clinician, sign_live
+
+    article = make_article(status=Status.DRAFT)
+    _save_in_admin(client, article, body_en="First text.")
+    _save_in_admin(client, article, body_en="Second text, approved.")
+    sign_live(Article.objects.get(pk=article.pk), make_clinician())
+    first = _versions(article)[0]
+    response = client.post(reverse("admin:education_article_restore", args=[article.pk, first.pk]))
+    assert response.status_code == 302
+    restored = Article.objects.get(pk=article.pk)
+    assert restored.status == Status.PUBLISHED
+    assert restored.body_en == "Second text, approved."  # patients still read the approved text
+    assert restored.draft["body_en"] == "First text."  # the restored text waits in the draft for sign-off
+    assert "en" not in restored.approved_languages()
+
+
+def test_restore_on_a_draft_replaces_the_working_text_and_is_in_history(client, editor):
+    article = make_article(status=Status.DRAFT)
+    _save_in_admin(client, article, body_en="First words.")
+    _save_in_admin(client, article, body_en="Second words.")
+    first = _versions(article)[0]
+    client.post(reverse("admin:education_article_restore", args=[article.pk, first.pk]))
+    assert Article.objects.get(pk=article.pk).body_en == "First words."
+    latest = _versions(article)[-1]
+    assert "Restored" in latest.revision.get_comment()
+
+
+def test_reversions_own_revert_and_recover_cannot_bypass_the_sign_off(client, editor):
+    article = make_article(status=Status.DRAFT)
+    _save_in_admin(client, article, body_en="Some words.")
+    version = _versions(article)[0]
+    revert = reverse("admin:education_article_revision", args=[article.pk, version.pk])
+    response = client.post(revert, _form(client, reverse("admin:education_article_change", args=[article.pk])))
+    assert response.status_code == 302 and "/history/compare/" in response["Location"]
+    assert client.get(reverse("admin:education_article_recoverlist")).status_code == 403
+    assert client.get(reverse("admin:education_article_recover", args=[version.pk])).status_code == 403
+
+
+def test_restore_needs_post_and_change_permission(client, editor):
+    article = make_article(status=Status.DRAFT)
+    _save_in_admin(client, article, body_en="Some words.")
+    version = _versions(article)[0]
+    url = reverse("admin:education_article_restore", args=[article.pk, version.pk])
+    assert client.get(url).status_code == 405
+    reader = Client()
+    reader.force_login(make_staff("nobody", None))
+    assert reader.post(url).status_code == 403

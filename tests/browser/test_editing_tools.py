@@ -58,3 +58,60 @@ def test_preview_updates_as_the_editor_types_in_each_language(open_page, staff, 
     expect(preview.locator(".prose")).to_contain_text(words["en"])
     assert page.locator("#live-preview").bounding_box()["x"] > page.locator("#content-main").bounding_box()["x"]
     assert axe_violations(page, impacts=("serious", "critical")) == []
+
+
+def _article_with_versions():
+    import reversion
+
+    from tests.factories import make_article
+
+    article = make_article(body_en="Wash twice a day.", body_it="Lava due volte al giorno.")
+    for body_en, body_it in (("Wash gently twice a day.", "Lava piano due volte al giorno."),
+                             ("Wash gently once a day.", "Lava piano una volta al giorno.")):
+        article.body_en, article.body_it = body_en, body_it
+        with reversion.create_revision():
+            article.save()
+    return article
+
+
+def test_reviewer_compares_two_versions_from_history_and_restores_one_into_the_draft(open_page, staff):
+    staff("reviewer", "Clinical reviewers")
+    article = _article_with_versions()
+    page = open_page(viewport=DESKTOP)
+    log_in(page, "reviewer")
+    page.goto(f"/admin/education/article/{article.pk}/history/")
+    older = page.locator("#compare-a option").nth(1).get_attribute("value")
+    newer = page.locator("#compare-a option").nth(0).get_attribute("value")
+    page.locator("#compare-a").select_option(older)
+    page.locator("#compare-b").select_option(newer)
+    page.get_by_role("button", name="Compare", exact=True).click()
+    english = page.locator("section[lang=en]")
+    expect(english.locator("del")).to_have_text("twice")
+    expect(english.locator("ins")).to_have_text("once")
+    expect(page.locator("section[lang=it] del")).to_have_text(["due", "volte"])
+    page.locator(".restore-versions button").first.click()  # the older one: its text goes into the draft
+    expect(page.locator(".messagelist")).to_contain_text("approved and published")
+    expect(page.locator("#id_body_en")).to_have_value("Wash gently twice a day.")
+
+
+def test_new_screens_pass_axe_in_both_languages_at_1280_and_375(open_page, staff):
+    staff("reviewer", "Clinical reviewers")
+    article = _article_with_versions()
+    for locale in ("en-GB", "it-IT"):
+        for viewport in (DESKTOP, PHONE):
+            page = open_page(viewport=viewport, locale=locale)
+            log_in(page, "reviewer")
+            found = []
+            page.goto(f"/admin/education/article/{article.pk}/change/")
+            page.locator("li[aria-controls=tab_id_body_en]").click()  # an Italian browser opens on the Italian tab
+            page.locator("#id_body_en").press_sequentially(" DO NOT [click here](http://a.example).")
+            expect(page.locator("#live-checks-id_body_en [data-kind=capitals]")).to_be_visible()
+            expect(page.frame_locator("#live-preview-frame").locator(".prose")).to_contain_text("DO NOT")
+            found += axe_violations(page, impacts=("serious", "critical"))
+            page.goto(f"/admin/education/article/{article.pk}/history/")
+            found += axe_violations(page, impacts=("serious", "critical"))
+            page.goto(f"/admin/education/article/{article.pk}/history/compare/")
+            expect(page.locator("section[lang=en] ins").first).to_be_visible()
+            found += axe_violations(page, impacts=("serious", "critical"))
+            assert found == [], (locale, viewport)
+            page.context.close()
