@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from reversion.errors import RevertError
 from reversion.models import Version
 
 from . import quality, services
@@ -149,7 +150,8 @@ class EditingToolsMixin:
         return Version.objects.get_for_object(obj).select_related("revision__user").order_by("-revision__date_created")
 
     def _version_values(self, obj, version):
-        """The text an editor saw in a saved version, per field: the row's, with its pending changes over it."""
+        """The text an editor saw in a saved version, per field: the row's, with its pending changes over it.
+        Raises reversion's RevertError when the stored data cannot be read any more."""
         data = version.field_dict
         values = {}
         for code, _name in settings.LANGUAGES:
@@ -157,8 +159,15 @@ class EditingToolsMixin:
                 values[name] = data.get(name) or ""
         for name in obj.shared_fields:
             field = obj._meta.get_field(name)
-            values[name] = sorted(data.get(name) or []) if field.many_to_many else data.get(field.attname)
-        return values | {name: value for name, value in (data.get("draft") or {}).items() if name in values}
+            values[name] = (data.get(name) or []) if field.many_to_many else data.get(field.attname)
+        values |= {name: value for name, value in (data.get("draft") or {}).items() if name in values}
+        for name in obj.shared_fields:
+            # A linked row deleted since is left out: restoring cannot bring back a link to nothing.
+            field = obj._meta.get_field(name)
+            ids = values[name] if field.many_to_many else [values[name]] if values[name] is not None else []
+            kept = sorted(field.related_model._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
+            values[name] = kept if field.many_to_many else (kept[0] if kept else None)
+        return values
 
     def _version_label(self, version):
         who = version.revision.user.get_username() if version.revision.user else "—"
@@ -189,8 +198,13 @@ class EditingToolsMixin:
         older = chosen.get(request.GET.get("a", "")) or (versions[1] if len(versions) > 1 else None)
         newer = chosen.get(request.GET.get("b", ""))  # None: the current text
         current = obj.working_values()
-        before = self._version_values(obj, older) if older else current
-        after = self._version_values(obj, newer) if newer else current
+        try:
+            before = self._version_values(obj, older) if older else current
+            after = self._version_values(obj, newer) if newer else current
+        except RevertError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history",
+                                                args=[obj.pk]))
         languages = []
         for code, name in settings.LANGUAGES:
             with translation.override(code):
@@ -231,8 +245,9 @@ class EditingToolsMixin:
                 reversion.set_user(request.user)
                 reversion.set_comment(_("Restored the text of the version of %(label)s") % {"label": label})
                 services.save_changes(item=obj, user=request.user, values=self._version_values(obj, version))
-        except (PermissionDenied, ValidationError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [])) or _("You may not change this item."))
+        except (PermissionDenied, ValidationError, RevertError) as error:
+            text = " ".join(getattr(error, "messages", [])) or str(error) or _("You may not change this item.")
+            messages.error(request, text)
         else:
             messages.success(request, _("The text of the version of %(label)s is back in the form. Patients see it "
                                         "only after it is approved and published.") % {"label": label})

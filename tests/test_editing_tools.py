@@ -148,12 +148,14 @@ def test_preview_renders_the_unsaved_text_in_each_language_and_saves_nothing(cli
 def test_preview_of_a_new_item_in_the_add_form_creates_nothing(client, editor):
     from .factories import make_topic
 
-    topic = make_topic(name_en="Acne care")
+    from .factories import make_source
+
+    topic, source = make_topic(name_en="Acne care"), make_source(title="Guidance on acne")
     data = _form(client, reverse("admin:education_article_add"))
-    data |= {"title_en": "Brand new", "body_en": "A new text.", "topics": [topic.pk]}
+    data |= {"title_en": "Brand new", "body_en": "A new text.", "topics": [topic.pk], "sources": [source.pk]}
     html = _preview(client, data).text
     assert "Brand new" in html and "A new text." in html
-    assert "Acne care" in html  # the topic chosen in the form, not yet saved
+    assert "Acne care" in html and "Guidance on acne" in html  # the links chosen in the form, not yet saved
     assert Article.objects.count() == 0
 
 
@@ -297,3 +299,18 @@ def test_restore_needs_post_and_change_permission(client, editor):
     reader = Client()
     reader.force_login(make_staff("nobody", None))
     assert reader.post(url).status_code == 403
+
+
+def test_restore_leaves_out_a_link_to_a_topic_deleted_since(client, editor):
+    from .factories import make_topic
+
+    gone, kept = make_topic(), make_topic()
+    article = make_article(status=Status.DRAFT, topics=[gone, kept])
+    _save_in_admin(client, article, body_en="With two topics.")
+    _save_in_admin(client, article, body_en="Later text.", topics=[kept.pk])
+    gone.delete()
+    first = _versions(article)[0]
+    assert client.post(reverse("admin:education_article_restore", args=[article.pk, first.pk])).status_code == 302
+    restored = Article.objects.get(pk=article.pk)
+    assert restored.body_en == "With two topics."
+    assert list(restored.topics.all()) == [kept]

@@ -56,6 +56,10 @@ def test_preview_updates_as_the_editor_types_in_each_language(open_page, staff, 
         expect(preview.locator(".preview-banner")).to_be_visible()
     page.locator("#live-preview-language").select_option("en")  # and the editor may choose another one
     expect(preview.locator(".prose")).to_contain_text(words["en"])
+    # The button refreshes on demand (here after a change no typing announced).
+    page.locator("#id_body_en").evaluate("field => { field.value = 'Changed without typing'; }")
+    page.locator("#live-preview-refresh").click()
+    expect(preview.locator(".prose")).to_contain_text("Changed without typing")
     assert page.locator("#live-preview").bounding_box()["x"] > page.locator("#content-main").bounding_box()["x"]
     assert axe_violations(page, impacts=("serious", "critical")) == []
 
