@@ -104,7 +104,7 @@ class EditingToolsMixin:
 
     def preview_view(self, request, object_id=None):
         """The patient page of the form's unsaved text in one language (POST: the form's fields and
-        preview_language). Nothing is saved: the form only fills an instance, in a transaction rolled back."""
+        preview_language). Nothing is saved: the form only fills an unsaved copy of the item."""
         obj = None
         if object_id is not None:
             obj = self.get_object(request, unquote(object_id))
@@ -115,19 +115,27 @@ class EditingToolsMixin:
         language = request.POST.get("preview_language", "")
         if language not in dict(settings.LANGUAGES):
             return HttpResponseBadRequest(_("Unknown language."))
-        with transaction.atomic():
-            item = self._unsaved_item(request, obj)
-            with translation.override(language):
-                template, context = self.preview_page(request, item)
-                response = render(request, template, {**context, "preview": True, "unsaved": True})
-            transaction.set_rollback(True)
+        item = self._unsaved_item(request, obj)
+        with translation.override(language):
+            template, context = self.preview_page(request, item)
+            response = render(request, template, {**context, "preview": True, "unsaved": True})
         patch_cache_control(response, no_store=True, private=True)
         return response
 
     def _unsaved_item(self, request, obj):
         """An unsaved instance holding what the form says: each valid field's value, the saved one otherwise."""
-        form_class = self.get_form(request, obj, change=obj is not None)
-        form = form_class(request.POST, instance=obj)
+
+        class PreviewForm(self.get_form(request, obj, change=obj is not None)):
+            def clean(self):
+                # The stale-copy check (VersionedForm) guards a save with a row lock, in a transaction that SQLite
+                # begins with the write lock; a preview saves nothing, so it takes no lock.
+                pk, self.instance.pk = self.instance.pk, None
+                try:
+                    return super().clean()
+                finally:
+                    self.instance.pk = pk
+
+        form = PreviewForm(request.POST, instance=obj)
         form.is_valid()  # fills form.instance; errors are the form's business when the editor saves
         item = form.instance
         if item.pk is None:
@@ -137,7 +145,7 @@ class EditingToolsMixin:
                 title = getattr(item, f"title_{code}", "") or ""
                 setattr(item, f"slug_{code}", slugify(title) or "preview")  # the page's own links need one
         # The links chosen in the form, not the saved ones, for the page's topic, source and treatment lists.
-        cache = getattr(item, "_prefetched_objects_cache", {})
+        cache = {**getattr(item, "_prefetched_objects_cache", {})}
         for field in item._meta.many_to_many:
             if field.name in form.cleaned_data:
                 cache[field.name] = form.cleaned_data[field.name]

@@ -1,6 +1,9 @@
-"""Content-quality checks for patient texts: readability and risky claims.
+"""Content-quality checks for patient texts: readability, risky claims and content accessibility.
 
-Both work on the Markdown editors type, in English ("en") or Italian ("it"), and
+check_field() is the one entry point for one field's text: the save (models.quality_report) and the admin's
+checks while typing (admin_editing.check_view) both call it.
+
+All work on the Markdown editors type, in English ("en") or Italian ("it"), and
 are plain Python so they can run on every save.
 
 Readability

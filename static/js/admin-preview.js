@@ -1,7 +1,7 @@
 // The preview beside the form: the patient page of the unsaved form, in the language being edited. The form's
 // fields go by POST to the admin's preview URL (data-url on #live-preview), which renders the real patient
 // template and saves nothing; the answer is shown in a sandboxed frame (no scripts, no forms). It refreshes 800 ms
-// after the editor stops typing, when the language switch moves, and on the button.
+// after the editor stops typing, when the language switch moves (once a preview is shown), and on the button.
 (function () {
   "use strict";
   var DELAY = 800;
@@ -46,7 +46,9 @@
       var code = option && option.dataset.language;
       if (code && code !== language.value && language.querySelector('option[value="' + code + '"]')) {
         language.value = code;
-        refresh();
+        if (frame.srcdoc) {
+          refresh();
+        }
       }
     }
     if (main) {
@@ -61,7 +63,8 @@
     });
     language.addEventListener("change", refresh);
     document.getElementById("live-preview-refresh").addEventListener("click", refresh);
-    refresh();
+    // No request on page load: the preview first appears when the editor types or asks for it, so opening or
+    // leaving a form never races a save (see the README, "Editing screen").
   }
 
   // After admin-language.js (which runs after modeltranslation's tabs): the switch's options know their language.
