@@ -51,7 +51,7 @@ def test_readme_screenshot_of_the_editing_screen_with_its_preview(demo, open_pag
     body.press_sequentially("\n\nThe results are guaranteed. [Click here](http://clinic.example/book).")
     page.locator("#live-checks-id_body_en .claims").wait_for()
     page.frame_locator("#live-preview-frame").get_by_text("The results are guaranteed.").wait_for()
-    body.evaluate("field => field.scrollIntoView({block: 'center'})")
+    page.locator("#live-checks-id_body_en .claims").evaluate("list => list.scrollIntoView({block: 'center'})")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     _save_small(page.screenshot(), SCREENSHOTS / "editing-preview.png")
     assert (SCREENSHOTS / "editing-preview.png").stat().st_size > 0
