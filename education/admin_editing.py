@@ -1,5 +1,6 @@
 """The editing screen's helpers for every content type (issue #18): checks while typing, a preview of the unsaved
-form, and comparing versions in History. Mixed into PublishableAdmin; nothing here writes to the database."""
+form, and comparing versions in History. Mixed into PublishableAdmin. Only a restore writes, and it goes through
+services.save_changes as any save does; the checks and the preview read and save nothing."""
 import reversion
 from django import forms
 from django.conf import settings

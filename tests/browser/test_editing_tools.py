@@ -119,3 +119,52 @@ def test_new_screens_pass_axe_in_both_languages_at_1280_and_375(open_page, staff
             found += axe_violations(page, impacts=("serious", "critical"))
             assert found == [], (locale, viewport)
             page.context.close()
+
+
+def test_editor_writes_both_languages_by_keyboard_sees_checks_and_preview_then_saves(open_page, staff, settings):
+    from education.models import Article
+
+    staff("editor", "Editors")
+    page = open_page(viewport=DESKTOP)
+    log_in(page, "editor")
+    page.goto("/admin/education/article/add/")
+    preview = page.frame_locator("#live-preview-frame")
+    texts = {
+        "en": ("Washing your face", "How to wash gently.", "completely safe", "click here",
+               "Most people find it gentle. Read [how to wash your face](https://clinic.example/wash)."),
+        "it": ("Lavare il viso", "Come lavarlo con delicatezza.", "sicuro al 100%", "qui",
+               "Di solito è delicato. Leggi [come lavare il viso](https://clinica.example/viso)."),
+    }
+    risky = {"en": "It is completely safe. Read [click here](https://clinic.example/wash).",
+             "it": "È sicuro al 100%. Leggi [qui](https://clinica.example/viso)."}
+    for index, (code, _name) in enumerate(settings.LANGUAGES):
+        if index:  # the keyboard moves every field to the next language
+            page.locator(f"li[aria-controls=tab_id_title_{settings.LANGUAGES[index - 1][0]}]").focus()
+            page.keyboard.press("ArrowRight")
+        title, summary, phrase, link, careful = texts[code]
+        page.locator(f"#id_title_{code}").press_sequentially(title)
+        page.locator(f"#id_summary_{code}").press_sequentially(summary)
+        body = page.locator(f"#id_body_{code}")
+        body.press_sequentially(title)
+        body.press("Control+Alt+2")  # the toolbar's heading, by its shortcut
+        body.press("End")
+        body.press("Enter")
+        body.press("Enter")
+        body.press_sequentially(risky[code])
+        checks = page.locator(f"#live-checks-id_body_{code}")
+        expect(checks.locator(".claims")).to_contain_text(phrase)
+        expect(checks.locator("[data-kind=vague-link]")).to_contain_text(link)
+        expect(preview.locator("html")).to_have_attribute("lang", code)
+        expect(preview.locator(".prose h2")).to_have_text(title)
+        for _ in risky[code]:  # the editor deletes the risky sentence and writes a careful one
+            body.press("Backspace")
+        body.press_sequentially(careful)
+        expect(checks.locator(".claims")).to_have_count(0)
+        expect(checks.locator("[data-kind=vague-link]")).to_have_count(0)
+        expect(preview.locator(".prose")).to_contain_text(careful.split(".")[0])
+    page.locator("input[name=_save]").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".messagelist")).to_be_visible()
+    saved = Article.objects.get(slug_en="washing-your-face")
+    assert saved.body_it.startswith("## Lavare il viso\n\nDi solito è delicato.")
+    assert saved.quality["en"]["claims"] == [] and saved.quality["en"]["accessibility"] == []
