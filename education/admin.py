@@ -25,7 +25,8 @@ from reversion.models import Version
 
 from feedback.admin import FeedbackPanelMixin  # the one hook of patient feedback into the content admin
 
-from . import leaflets, services
+from . import leaflets, services, views
+from .admin_editing import EditingToolsMixin
 from .models import (
     FAQ, Approval, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Step, Synonym, Topic,
 )
@@ -150,7 +151,8 @@ def _checks_display(code, name):
         report = obj.quality.get(code, {})
         acknowledged = {(c["phrase"], c["sentence"]) for c in obj.claims_acknowledged}
         claims = [{**c, "acknowledged": (c["phrase"], c["sentence"]) in acknowledged} for c in report.get("claims", [])]
-        context = {"code": code, "readability": report.get("readability"), "claims": claims}
+        context = {"code": code, "readability": report.get("readability"), "claims": claims,
+                   "accessibility": report.get("accessibility", [])}
         return render_to_string("admin/education/_checks.html", context)
 
     return display
@@ -204,7 +206,7 @@ class PublishableForm(VersionedForm):
         return cleaned
 
 
-class PublishableAdmin(FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin):
+class PublishableAdmin(EditingToolsMixin, FeedbackPanelMixin, VersionedAdmin, TranslationTabsAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
         js = [forms.Script("js/admin-markdown.js", **{
@@ -627,6 +629,7 @@ def _words_diff(before, after):
 
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
+    preview_page = staticmethod(views.article_page)  # the preview beside the form (admin_editing.py)
     list_display = (
         "title", "status", "next_review_due", "language_state",
     )
@@ -644,6 +647,7 @@ class ArticleAdmin(PublishableAdmin):
 
 @admin.register(ProcedureNote)
 class ProcedureNoteAdmin(PublishableAdmin):
+    preview_page = staticmethod(views.procedure_page)  # the preview beside the form (admin_editing.py)
     list_display = (
         "title", "status", "next_review_due", "language_state",
     )
@@ -663,6 +667,7 @@ class ProcedureNoteAdmin(PublishableAdmin):
 
 @admin.register(FAQ)
 class FAQAdmin(PublishableAdmin):
+    preview_page = staticmethod(views.faq_page)  # the preview beside the form (admin_editing.py)
     list_display = (
         "question", "topic", "status", "next_review_due", "language_state",
     )
@@ -679,6 +684,7 @@ class FAQAdmin(PublishableAdmin):
 
 @admin.register(Page)
 class PageAdmin(PublishableAdmin):
+    preview_page = staticmethod(views.page_page)  # the preview beside the form (admin_editing.py)
     list_display = ("title", "status", "next_review_due", "language_state")
     search_fields = ("title_en", "title_it")
     prepopulated_fields = {"slug": ("title",)}

@@ -185,37 +185,51 @@ def _others_version(values, language):
     return sum(values(code) for code, _name in settings.LANGUAGES if code != language)
 
 
-def quality_report(item):
-    """Readability and risky phrases per language, stored with the item on every save."""
+def glossary_defined(language):
+    """The words the clinic's glossary defines in `language`, for the readability warnings."""
     from glossary.models import Term
 
+    from . import quality
+
+    return quality.glossary_words(
+        (form for term in Term.objects.in_language(language) for form in term.word_forms(language)), language
+    )
+
+
+def readability_summary(score):
+    """A quality.Readability as stored in the report (JSON), or None for a text with no words."""
+    if score is None:
+        return None
+    return {
+        "measure": score.measure,
+        "score": score.score,
+        "target": score.target,
+        "target_met": score.target_met,
+        "longest": [sentence.text for sentence in score.longest_sentences],
+        "warnings": [list(warning) for warning in score.warnings],
+    }
+
+
+def quality_report(item):
+    """Readability, risky phrases and content accessibility per language, stored with the item on every save."""
     from . import quality
     from .rules import all_rules_in_force
 
     rules = all_rules_in_force()  # the staff's rules, read once for every field and language
     report = {}
     for code, _name in settings.LANGUAGES:
-        defined = quality.glossary_words(
-            (form for term in Term.objects.in_language(code) for form in term.word_forms(code)), code
-        )
+        defined = glossary_defined(code)
         scored = "\n\n".join(getattr(item, f"{f}_{code}") or "" for f in item.readability_fields)
         score = quality.readability(scored, code, glossary=defined)
-        claims = []
+        claims, accessibility = [], []
         for field in translated_text_fields(type(item), localized=False):
-            for claim in quality.find_risky_claims(getattr(item, f"{field}_{code}"), code, rules[code]):
-                claims.append({"language": code, "field": field, **claim._asdict()})
+            found = quality.check_field(getattr(item, f"{field}_{code}"), code, rules[code])
+            claims.extend({"language": code, "field": field, **claim._asdict()} for claim in found.claims)
+            accessibility.extend({"field": field, **finding._asdict()} for finding in found.accessibility)
         report[code] = {
-            "readability": None
-            if score is None
-            else {
-                "measure": score.measure,
-                "score": score.score,
-                "target": score.target,
-                "target_met": score.target_met,
-                "longest": [sentence.text for sentence in score.longest_sentences],
-                "warnings": [list(warning) for warning in score.warnings],
-            },
+            "readability": readability_summary(score),
             "claims": claims,
+            "accessibility": accessibility,
         }
     return report
 

@@ -1,6 +1,9 @@
-"""Content-quality checks for patient texts: readability and risky claims.
+"""Content-quality checks for patient texts: readability, risky claims and content accessibility.
 
-Both work on the Markdown editors type, in English ("en") or Italian ("it"), and
+check_field() is the one entry point for one field's text: the save (models.quality_report) and the admin's
+checks while typing (admin_editing.check_view) both call it.
+
+All work on the Markdown editors type, in English ("en") or Italian ("it"), and
 are plain Python so they can run on every save.
 
 Readability
@@ -922,3 +925,100 @@ def medical_words(text: str | None, language: str, defined: frozenset = frozense
                 found.append(word)
                 seen |= forms
     return found
+
+
+# --- Content accessibility ---------------------------------------------------
+# What a screen-reader user or a patient skimming the page trips over: headings out of order, links whose text
+# says nothing out of context, images without a text alternative, capitals used for emphasis, links that are not
+# https. Each finding is (kind, text): the heading, link text, image address, capitalised words or address.
+
+# Link texts that say nothing on their own, per language (lower case, accents kept).
+VAGUE_LINK_TEXTS = {
+    "en": {"click here", "here", "click", "this", "this link", "link", "this page", "more", "read more",
+           "more info", "more information", "learn more", "find out more", "see here", "go", "details"},
+    "it": {"qui", "qua", "clicca qui", "clicca qua", "clicca", "premi qui", "questo", "questo link", "link",
+           "questa pagina", "qui sotto", "di più", "leggi di più", "altro", "scopri di più", "maggiori informazioni",
+           "più informazioni", "vai", "dettagli"},
+}
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)(?:\s+#+)?\s*$")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
+_HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_HTML_ALT = re.compile(r"\balt\s*=\s*(\"[^\"]*\S[^\"]*\"|'[^']*\S[^']*'|[^\s\"'>]+)", re.IGNORECASE)
+_PLAIN_HTTP = re.compile(r"(?<![\w(<\[])http://[^\s)>\]]+|<(http://[^\s>]+)>", re.IGNORECASE)
+# Two or more words in capitals, or one of five letters or more ("DO NOT", "IMPORTANT"); acronyms such as "SPF 50"
+# or "UV" are shorter.
+_CAPITALS = re.compile(r"\b[A-ZÀ-Ý]{2,}(?:[\s,]+[A-ZÀ-Ý]{2,})+\b|\b[A-ZÀ-Ý]{5,}\b")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+class Finding(NamedTuple):
+    kind: str  # heading-level-1, heading-skip, empty-link, vague-link, image-alt, capitals, insecure-link
+    text: str
+
+
+def _outside_code(text):
+    """The text's lines outside fenced code blocks."""
+    in_code = False
+    for line in (text or "").splitlines():
+        if _FENCE.match(line):
+            in_code = not in_code
+        elif not in_code:
+            yield line
+
+
+def accessibility(text: str | None, language: str) -> list[Finding]:
+    """Content-accessibility findings in a Markdown text, in text order.
+
+    The page's title is its only level-1 heading, so a text's headings start at level 2 and go down one level at a
+    time (## then ###, never ## then ####).
+    """
+    language = _language(language)
+    vague = VAGUE_LINK_TEXTS[language]
+    findings = []
+    previous = 1
+    for line in _outside_code(text):
+        if heading := _MD_HEADING.match(line):
+            level, words = len(heading.group(1)), heading.group(2).strip()
+            if level == 1:
+                findings.append(Finding("heading-level-1", words))
+            elif level > previous + 1:
+                findings.append(Finding("heading-skip", words))
+            previous = level
+        for alt, _address in _MD_IMAGE.findall(line):
+            if not alt.strip():
+                findings.append(Finding("image-alt", _address))
+        for tag in _HTML_IMAGE.findall(line):
+            if not _HTML_ALT.search(tag):
+                findings.append(Finding("image-alt", tag))
+        for label, address in _MD_LINK.findall(_MD_IMAGE.sub("", line)):
+            words = " ".join(re.sub(r"[*_`~]+", "", label).split())
+            if not words:
+                findings.append(Finding("empty-link", address))
+            elif words.casefold().strip(" .:!…") in vague:
+                findings.append(Finding("vague-link", words))
+            if address.casefold().startswith("http://"):
+                findings.append(Finding("insecure-link", address))
+        for match in _PLAIN_HTTP.finditer(_MD_LINK.sub("", _MD_IMAGE.sub("", line))):
+            findings.append(Finding("insecure-link", match.group(1) or match.group(0)))
+        prose = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line))
+        prose = re.sub(r"`[^`]*`|<[^>]*>|(?:https?://|www\.)\S+", " ", prose)
+        for match in _CAPITALS.finditer(prose):
+            findings.append(Finding("capitals", " ".join(match.group(0).split())))
+    return findings
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """What the editor is told about one field's text in one language."""
+
+    claims: tuple[RiskyClaim, ...]
+    accessibility: tuple[Finding, ...]
+
+
+def check_field(text: str | None, language: str, rules: "RuleSet | None" = None) -> FieldCheck:
+    """The checks of one field's text: the one function both the save (models.quality_report) and the admin's
+    checks-as-you-type call, so the editor sees while typing exactly what the save will store."""
+    return FieldCheck(
+        claims=tuple(find_risky_claims(text, language, rules)), accessibility=tuple(accessibility(text, language))
+    )

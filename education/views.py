@@ -141,13 +141,17 @@ def article_detail(request, slug):
             Prefetch("faqs", queryset=published_faqs()),
         )
     )
-    links = language_links(request, article)
+    return render_item(request, *article_page(request, article), article)
+
+
+def article_page(request, article):
+    """The template and context of an article's page (also the admin's preview of an unsaved form)."""
     context = {
         "article": article,
-        "language_links": links,
+        "language_links": language_links(request, article),
         "structured_data": structured_data.article_data(article, request.build_absolute_uri()),
     }
-    return render_item(request, "education/article_detail.html", context, article)
+    return "education/article_detail.html", context
 
 
 def _filled(procedure, names):
@@ -168,6 +172,11 @@ def procedure_detail(request, slug):
         .by_slug(slug)
         .prefetch_related("topics", "sources", Prefetch("faqs", queryset=published_faqs()))
     )
+    return render_item(request, *procedure_page(request, procedure), procedure)
+
+
+def procedure_page(request, procedure):
+    """The template and context of a treatment's page (also the admin's preview of an unsaved form)."""
     # A treatment can be mentioned by hundreds of articles: the newest few, then the way to the rest by topic.
     articles = list(published_articles().filter(procedures=procedure)[: RELATED_ARTICLES + 1])
     context = {
@@ -179,7 +188,7 @@ def procedure_detail(request, slug):
         "language_links": language_links(request, procedure),
         "structured_data": structured_data.procedure_data(procedure, request.build_absolute_uri()),
     }
-    return render_item(request, "education/procedure_detail.html", context, procedure)
+    return "education/procedure_detail.html", context
 
 
 @require_safe
@@ -203,15 +212,21 @@ def faq_list(request):
 @require_safe
 def faq_detail(request, pk):
     faq = get_object_or_404(FAQ.objects.visible_to(request.user).with_review().select_related("topic"), pk=pk)
-    context = {"faq": faq, "language_links": language_links(request, faq)}
-    return render_item(request, "education/faq_detail.html", context, faq)
+    return render_item(request, *faq_page(request, faq), faq)
+
+
+def faq_page(request, faq):
+    return "education/faq_detail.html", {"faq": faq, "language_links": language_links(request, faq)}
 
 
 @require_safe
 def page_detail(request, slug):
     page = get_object_or_404(Page.objects.visible_to(request.user).with_review().by_slug(slug))
-    context = {"page": page, "language_links": language_links(request, page)}
-    return render_item(request, "education/page_detail.html", context, page)
+    return render_item(request, *page_page(request, page), page)
+
+
+def page_page(request, page):
+    return "education/page_detail.html", {"page": page, "language_links": language_links(request, page)}
 
 
 @require_safe

@@ -5,6 +5,7 @@ The content of the pages is made Italian in both language fields, so any English
 import re
 
 import pytest
+import reversion
 from bs4 import BeautifulSoup
 from django.contrib import admin
 from django.test import RequestFactory
@@ -49,6 +50,10 @@ def _italian_content():
     # The shipped English risky-claim rules are content written for English text (patterns and reasons): the walk
     # keeps only the Italian ones, like the rest of its content.
     ClaimRule.objects.exclude(language="it").delete()
+    for item in items:  # two saved versions each, so History offers a comparison and its page has one to show
+        for _ in range(2):
+            with reversion.create_revision():
+                item.save()
     return topic, items
 
 
@@ -82,6 +87,7 @@ def _admin_pages(user):
             yield reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
             if model in PUBLISHABLE_MODELS:
                 yield reverse(f"admin:{opts.app_label}_{opts.model_name}_signoff", args=[obj.pk])
+                yield reverse(f"admin:{opts.app_label}_{opts.model_name}_compare", args=[obj.pk])
 
 
 def test_every_staff_admin_page_in_italian_has_no_common_english_word(client):

@@ -468,3 +468,51 @@ def test_a_broken_rules_file_names_the_line(tmp_path, monkeypatch):
             quality.shipped_rules("en")
     finally:
         quality._shipped.cache_clear()
+
+
+# --- Content accessibility (quality.accessibility; shared by the save and the checks while typing) --------------
+
+def test_accessibility_names_each_kind_of_problem_in_text_order():
+    text = (
+        "# Title again\n\n## About\n\n#### Too deep\n\n"
+        "See [](https://a.example), [Read more](https://b.example) and [the aftercare sheet](https://c.example).\n\n"
+        "![](https://a.example/x.png) <img src=y.png> <img alt=\"A scar\" src=z.png>\n\n"
+        "DO NOT scratch. IMPORTANT: use SPF 50 and UV filters.\n\n"
+        "Old page: http://old.example and <http://older.example>; new: https://new.example\n\n"
+        "```\n# code, not a heading\n```\n"
+    )
+    assert [tuple(finding) for finding in quality.accessibility(text, "en")] == [
+        ("heading-level-1", "Title again"),
+        ("heading-skip", "Too deep"),
+        ("empty-link", "https://a.example"),
+        ("vague-link", "Read more"),
+        ("image-alt", "https://a.example/x.png"),
+        ("image-alt", "<img src=y.png>"),
+        ("capitals", "DO NOT"),
+        ("capitals", "IMPORTANT"),
+        ("insecure-link", "http://old.example"),
+        ("insecure-link", "http://older.example"),
+    ]
+
+
+def test_accessibility_vague_link_texts_are_per_language():
+    assert [f.kind for f in quality.accessibility("Clicca [qui](https://a.it), [leggi di più](https://b.it).", "it")] == [
+        "vague-link", "vague-link"]
+    assert quality.accessibility("Clicca [qui](https://a.it).", "en") == []
+    assert quality.accessibility("## Cura\n\n### Dopo\n\n[Come lavare il viso](https://a.it)", "it") == []
+
+
+def test_demo_content_has_no_accessibility_finding():
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    codes = [code for code, _name in settings.LANGUAGES]
+    found = []
+    for row in json.loads((Path(settings.BASE_DIR) / "fixtures" / "demo.json").read_text(encoding="utf-8")):
+        for name, value in row["fields"].items():
+            language = name.rsplit("_", 1)[-1]
+            if row["model"].startswith("education.") and language in codes and isinstance(value, str):
+                found += [(row["model"], row.get("pk"), name, f) for f in quality.accessibility(value, language)]
+    assert found == []

@@ -36,3 +36,22 @@ def test_readme_screenshots_of_home_article_procedure_and_faq(demo, page):
                 page.locator("details summary").first.click()
             _save_small(page.screenshot(), SCREENSHOTS / f"{name}-{size}.png")
             assert (SCREENSHOTS / f"{name}-{size}.png").stat().st_size > 0
+
+
+def test_readme_screenshot_of_the_editing_screen_with_its_preview(demo, open_page, staff):
+    from .conftest import log_in
+
+    staff("editor", "Editors")
+    page = open_page(viewport={"width": 1440, "height": 900})
+    log_in(page, "editor")
+    article = Article.objects.order_by("pk").first()
+    page.goto(f"/admin/education/article/{article.pk}/change/")
+    body = page.locator("#id_body_en")
+    body.press("Control+End")
+    body.press_sequentially("\n\nThe results are guaranteed. [Click here](http://clinic.example/book).")
+    page.locator("#live-checks-id_body_en .claims").wait_for()
+    page.frame_locator("#live-preview-frame").get_by_text("The results are guaranteed.").wait_for()
+    page.locator("#live-checks-id_body_en .claims").evaluate("list => list.scrollIntoView({block: 'center'})")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    _save_small(page.screenshot(), SCREENSHOTS / "editing-preview.png")
+    assert (SCREENSHOTS / "editing-preview.png").stat().st_size > 0
