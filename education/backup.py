@@ -52,9 +52,13 @@ STARTING_DATA = {"education.ClaimRule"}
 
 
 def content_models():
+    """What a backup holds: the education app's own records, every registered content type (whichever app it lives
+    in), and OTHER_MODELS."""
+    from . import registry
+
     own = [model for model in apps.get_app_config("education").get_models()
            if model._meta.label not in DERIVED_MODELS]
-    return [*own, *(apps.get_model(label) for label in OTHER_MODELS)]
+    return list(dict.fromkeys([*own, *registry.models(), *(apps.get_model(label) for label in OTHER_MODELS)]))
 
 
 def referenced_usernames():

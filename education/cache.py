@@ -26,7 +26,6 @@ import secrets
 import time
 from urllib.parse import unquote
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
@@ -44,10 +43,9 @@ LISTS = "lists"
 NEXT_PUBLISH = "next-publish"
 NEXT_PUBLISH_CHECKED = "next-publish-checked"
 MOMENTS = {NEXT_PUBLISH, NEXT_PUBLISH_CHECKED}
-# The views that show one item (and the items related to it): their pages key on their own address's version.
-ITEM_PAGES = {"education:article", "education:procedure", "education:faq_detail", "education:page"}
-# Items every page shows (the footer lists the pages about the service): a change to one changes the whole site.
-SITE_WIDE_ITEMS = {"page"}
+# The views that show one item (and the items related to it) key on their own address's version: the URL names of
+# the registered content types (education/registry.py). Items registered `site_wide` (every page shows them, as the
+# footer lists the pages about the service) change the whole site.
 # Rows only the search results read (the index, its vocabulary, the synonyms).
 LIST_ONLY_MODELS = {"searchdocument", "searchword", "synonym"}
 # Rows no patient page shows (the sign-off history, the risky-claim rules): a change to one makes nothing stale.
@@ -149,13 +147,9 @@ def _from_microseconds(microseconds):
 
 def _scheduled_moment(using="default"):
     """The earliest future publish time among published items, or None."""
-    from .models import Publishable
+    from . import registry
 
-    querysets = [
-        model.objects.using(using).boundaries()
-        for model in apps.get_app_config("education").get_models()
-        if issubclass(model, Publishable)
-    ]
+    querysets = [model.objects.using(using).boundaries() for model in registry.models()]
     first = querysets[0].union(*querysets[1:]).order_by("moment").first()
     return first["moment"] if first else None
 
@@ -168,11 +162,17 @@ def bump_content_version():
 # --- what a request's page depends on ---
 
 
-@functools.lru_cache(maxsize=4096)
 def is_item_page(language, path):
+    from . import registry
+
+    return _is_item_page(language, path, frozenset(entry.url_name for entry in registry.content_types()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_item_page(language, path, item_pages):
     with translation.override(language):
         try:
-            return resolve(path).view_name in ITEM_PAGES
+            return resolve(path).view_name in item_pages
         except Resolver404:
             return False
 
@@ -328,13 +328,16 @@ class PageCacheMiddleware:
 
 
 def _is_item(obj):
-    from .models import Publishable
+    from . import registry
 
-    return isinstance(obj, Publishable)
+    return registry.for_model(type(obj)) is not None
 
 
 def _own_scopes(item):
-    scopes = {SITE} if item._meta.model_name in SITE_WIDE_ITEMS else set()
+    from . import registry
+
+    entry = registry.for_model(type(item))
+    scopes = {SITE} if entry is not None and entry.site_wide else set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code), contextlib.suppress(NoReverseMatch):  # no address, no page to forget
             scopes.add(path_scope(item.get_absolute_url()))
@@ -343,10 +346,10 @@ def _own_scopes(item):
 
 def _related_items(item):
     """Every patient item related to `item` either way, through any relation: what its page shows, or what shows it."""
-    from .models import Publishable
+    from . import registry
 
     for field in item._meta.get_fields():
-        if not field.is_relation or field.related_model is None or not issubclass(field.related_model, Publishable):
+        if not field.is_relation or field.related_model is None or registry.for_model(field.related_model) is None:
             continue
         reverse = isinstance(field, ForeignObjectRel)
         if not reverse and not field.many_to_many:
@@ -425,12 +428,12 @@ def content_changed(sender, instance, signal, using="default", raw=False, action
 
 def _relation_scopes(instance, model, pk_set, using):
     """A relation added or removed: the pages at both ends, or the whole site when neither end is a patient item."""
-    from .models import Publishable
+    from . import registry
 
     scopes = {LISTS}
     if _is_item(instance):
         scopes |= _own_scopes(instance)
-    if issubclass(model, Publishable):
+    if registry.for_model(model) is not None:
         for related in _addresses_only(model._base_manager.using(using).filter(pk__in=pk_set or ())):
             scopes |= _own_scopes(related)
     elif not _is_item(instance):

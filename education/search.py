@@ -57,7 +57,9 @@ from django.utils.translation import gettext_lazy as _
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .models import FAQ, Article, ProcedureNote, SearchDocument, SearchWord, Synonym
+from . import registry
+from .models import SearchDocument, SearchWord, Synonym
+from .registry import SearchFields
 from .search_models import split_terms
 from .text import render_markdown
 
@@ -82,14 +84,38 @@ STEMMER_LANGUAGES = {"en": "english", "it": "italian"}
 
 @dataclass(frozen=True)
 class Kind:
-    """A type of content the search returns, and how to read its text."""
+    """A type of content the search returns, as its registry entry declares it (education/registry.py)."""
 
     name: str
     model: type[models.Model]
     label: str
     title_field: str
-    texts: Callable  # item -> (title, summary, body), read in the active language
+    fields: SearchFields
     prior: float  # among pages that match equally well, the higher comes first
+
+    def texts(self, item):
+        """(title, summary, body) of `item` in the active language, as plain text."""
+        def read(name):
+            value = getattr(item, name) or ""
+            return plain_text(value) if name in self.fields.markdown else value
+
+        summary = " ".join(part for part in map(read, self.fields.summary) if part)
+        body = " ".join(part for part in map(read, self.fields.body) if part)
+        return getattr(item, self.title_field), summary, body
+
+
+def kinds():
+    """{kind name: Kind} of every registered type that search indexes."""
+    return {
+        entry.search.kind: Kind(
+            entry.search.kind, entry.model, entry.search.label, entry.search.title, entry.search, entry.search.prior
+        )
+        for entry in registry.searched()
+    }
+
+
+def kind_for_model(model):
+    return next((kind for kind in kinds().values() if kind.model is model._meta.concrete_model), None)
 
 
 BLOCK_END = re.compile(r"</(h[1-6]|p|li|td|th|blockquote|pre)>")
@@ -115,29 +141,6 @@ def plain_text(markdown_text):
     return " ".join(piece for piece in pieces if piece)
 
 
-def _article_texts(article):
-    return article.title, article.summary, plain_text(article.body)
-
-
-def _procedure_texts(procedure):
-    facts = [getattr(procedure, name) or "" for name in ProcedureNote.KEY_FACTS]
-    sections = [plain_text(getattr(procedure, name)) for name in ProcedureNote.SECTIONS]
-    return procedure.title, procedure.summary, " ".join(part for part in facts + sections if part)
-
-
-def _faq_texts(faq):
-    return faq.question, "", plain_text(faq.answer)
-
-
-KINDS = {
-    kind.name: kind
-    for kind in (
-        Kind("article", Article, _("Article"), "title", _article_texts, 1.0),
-        Kind("procedure", ProcedureNote, _("Treatment"), "title", _procedure_texts, 2.0),
-        Kind("faq", FAQ, _("Question and answer"), "question", _faq_texts, 0.0),
-    )
-}
-KIND_BY_MODEL = {kind.model: kind for kind in KINDS.values()}
 
 
 def languages():
@@ -406,7 +409,7 @@ def about_score(row, match, words, language):
     all_title_tokens = set().union(*title_tokens)
     query = tuple(strip_accents(word) for word in words)
     wanted = {token for term in terms for token in term.tokens(use_stems)}
-    score = KINDS[kind].prior
+    score = kinds()[kind].prior
     if _content(title_words, language) == _content(query, language):
         score += 50  # the page is about exactly this: a question asked as the patient asked it, a topic's name
     head_words = zip(title_tokens, title_words[: _head_length(title)])
@@ -680,7 +683,7 @@ def _documents(kind, item):
 @transaction.atomic
 def index_item(item):
     """Write `item`'s text, in every language, to the search index."""
-    kind = KIND_BY_MODEL[item._meta.concrete_model]
+    kind = kind_for_model(item)
     documents = []
     for document in _documents(kind, item):
         saved, _created = SearchDocument.objects.update_or_create(
@@ -700,7 +703,7 @@ def index_item(item):
 
 @transaction.atomic
 def unindex_item(item):
-    kind = KIND_BY_MODEL[item._meta.concrete_model]
+    kind = kind_for_model(item)
     documents = SearchDocument.objects.filter(kind=kind.name, object_id=item.pk)
     get_engine().remove(list(documents.values_list("pk", flat=True)))
     documents.delete()
@@ -713,7 +716,7 @@ def rebuild_index(chunk_size=500):
     engine.clear()
     SearchDocument.objects.all().delete()
     counts = {}
-    for kind in KINDS.values():
+    for kind in kinds().values():
         counts[kind.name] = 0
         batch = []
         for item in kind.model.objects.order_by("pk").iterator(chunk_size=chunk_size):
@@ -728,15 +731,18 @@ def rebuild_index(chunk_size=500):
 
 
 def _item_saved(sender, instance, **kwargs):
-    index_item(instance)
+    if kind_for_model(sender):  # still registered
+        index_item(instance)
 
 
 def _item_deleted(sender, instance, **kwargs):
-    unindex_item(instance)
+    if kind_for_model(sender):
+        unindex_item(instance)
 
 
 def connect_signals():
-    for kind in KINDS.values():
+    """Index the registered types on save and delete (called from the app's ready(), again after a registration)."""
+    for kind in kinds().values():
         post_save.connect(_item_saved, sender=kind.model, dispatch_uid=f"search-index-{kind.name}")
         post_delete.connect(_item_deleted, sender=kind.model, dispatch_uid=f"search-unindex-{kind.name}")
 
@@ -796,9 +802,10 @@ class _Matches:
         rows = self._fetch(page.start, limit) if limit else []
         # Items are read once more through published(), the one rule, in case one changed since the count.
         items = {}
-        for name in {row[1] for row in rows}:
+        registered = kinds()
+        for name in {row[1] for row in rows} & set(registered):
             ids = [row[2] for row in rows if row[1] == name]
-            items |= {(name, item.pk): item for item in KINDS[name].model.objects.published().filter(pk__in=ids)}
+            items |= {(name, item.pk): item for item in registered[name].model.objects.published().filter(pk__in=ids)}
         tokens = {token for term in self.match.terms for token in term.tokens(self.match.use_stems)}
         hits = []
         with translation.override(self.language):
@@ -806,7 +813,7 @@ class _Matches:
                 item = items.get((name, object_id))
                 if item is None:
                     continue
-                kind = KINDS[name]
+                kind = registered[name]
                 title = getattr(item, kind.title_field)
                 snippet = highlight(f"{summary} {body}".strip(), tokens, self.language)
                 hits.append(Hit(name, str(kind.label), title, item.get_absolute_url(), render_snippet(snippet)))
