@@ -85,5 +85,10 @@ class Sitemaps(Mapping):
     def __len__(self):
         return len(self._sections())
 
+    # Equal to itself only: reverse("sitemap") compares the URL's default arguments, and two readings of the registry
+    # make different sitemap objects.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
 
 SITEMAPS = Sitemaps()
