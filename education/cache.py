@@ -9,6 +9,8 @@ or Memcached that several machines share (which only saves them rendering the sa
 Scopes:
 - "site": what every page shows (the clinic, topics, reviewers, sources, images, the pages in the footer).
 - "lists": pages that list items (home, topics, lists, FAQ list, search, sitemap, feed); any change to an item.
+- "claimrules": no page, the version of the staff's risky-claim rules (education/rules.py), kept here so that the
+  portal has one store of versions.
 - one per address of an item's page: a change to that item, or to an item related to it either way (what its page
   shows, or what shows it), before and after the change, so an edit leaves every other item's page warm.
 An item's page keys on "site" and its own address; every other page on "site" and "lists"; and every page on the
@@ -39,6 +41,7 @@ logger = logging.getLogger(__name__)
 TABLE = "education_content_version"
 SITE = "site"
 LISTS = "lists"
+CLAIM_RULES = "claimrules"
 # Not versions: when the next scheduled item goes live, and when that was worked out (see bump()).
 NEXT_PUBLISH = "next-publish"
 NEXT_PUBLISH_CHECKED = "next-publish-checked"
@@ -46,10 +49,13 @@ MOMENTS = {NEXT_PUBLISH, NEXT_PUBLISH_CHECKED}
 # The views that show one item (and the items related to it) key on their own address's version: the URL names of
 # the registered content types (education/registry.py). Items registered `site_wide` (every page shows them, as the
 # footer lists the pages about the service) change the whole site.
-# Rows only the search results read (the index, its vocabulary, the synonyms).
-LIST_ONLY_MODELS = {"searchdocument", "searchword", "synonym"}
+# Rows only the search results read (the synonyms).
+LIST_ONLY_MODELS = {"synonym"}
 # Rows no patient page shows (the sign-off history, the risky-claim rules): a change to one makes nothing stale.
-UNSEEN_MODELS = {"workflowevent", "claimrule", "claimrulesversion"}
+UNSEEN_MODELS = {"workflowevent", "claimrule"}
+# Rows written only as another row changes (the search index and its vocabulary follow an item's save, which bumps
+# "lists" itself; a rebuild of the index bumps once, explicitly).
+DERIVED_MODELS = {"searchdocument", "searchword"}
 NEXT_PUBLISH_KEY = "content:next-publish:{version}"
 NO_SCHEDULED_ITEM = "none"
 MISSING = object()
@@ -61,6 +67,8 @@ CACHE_RETRY_SECONDS = 5
 _cache_down_until = 0.0
 # Set when a model signal has bumped a version during the current request (see PageCacheMiddleware).
 _bumped = contextvars.ContextVar("content_version_bumped", default=False)
+# While set ({database alias: scopes}), the bumps asked for are collected and made once (see one_bump()).
+_batch = contextvars.ContextVar("content_version_batch", default=None)
 
 
 # --- the cache, failing soft ---
@@ -124,13 +132,47 @@ def bump(scopes, using="default"):
     # the same Redis (tests, staging), never meets pages cached under versions it will reach again.
     rows = [(scope, new_version()) for scope in ordered]
     rows += [(NEXT_PUBLISH, _microseconds(moment) if moment else 0), (NEXT_PUBLISH_CHECKED, _microseconds(checked))]
+    _write_versions(rows, using)
+    _bumped.set(True)
+
+
+def new_scope_version(scope, using="default"):
+    """Give one scope a new version, and nothing else: for versions no page keys on (the claim rules)."""
+    _write_versions([(scope, new_version())], using)
+
+
+def _write_versions(rows, using):
     with connections[using].cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TABLE} (scope, version) VALUES {', '.join(['(%s, %s)'] * len(rows))} "
             "ON CONFLICT (scope) DO UPDATE SET version = excluded.version",
             [value for row in rows for value in row],
         )
-    _bumped.set(True)
+
+
+@contextlib.contextmanager
+def one_bump():
+    """Collect the bumps the writes of a block ask for, and make them once as it ends (an admin save writes the row,
+    its links and its history: one bump, not one per row). Use it inside the block's transaction."""
+    if _batch.get() is not None:  # already collecting
+        yield
+        return
+    pending = {}
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    for using, scopes in pending.items():  # not after an error: the transaction rolls back, nothing changed
+        bump(scopes, using)
+
+
+def _ask_bump(scopes, using):
+    pending = _batch.get()
+    if pending is None:
+        bump(scopes, using)
+    else:
+        pending.setdefault(using, set()).update(scopes)
 
 
 def new_version():
@@ -385,7 +427,7 @@ def _stash(instance, scopes):
 
 def content_changed(sender, instance, signal, using="default", raw=False, action=None, model=None, pk_set=None,
                     **kwargs):
-    """Receiver for pre/post save, pre/post delete and m2m_changed on the education models.
+    """Receiver for pre/post save, pre/post delete and m2m_changed on the education models (connect_signals()).
 
     A signal is the right hook here (the house style otherwise avoids them): invalidation must follow every write
     path, the admin, management commands and the shell alike, and it changes no data, it only forgets pages.
@@ -401,7 +443,7 @@ def content_changed(sender, instance, signal, using="default", raw=False, action
         return
     if raw:  # fixtures: related rows may not exist yet, so no relation can be followed
         if moment == "after":
-            bump([SITE], using)
+            _ask_bump({SITE}, using)
         return
     item = _is_item(instance)
     if moment == "before":
@@ -423,7 +465,17 @@ def content_changed(sender, instance, signal, using="default", raw=False, action
         scopes |= item_scopes(instance)
     else:  # post_delete: its relations are gone already; pre_delete noted them
         scopes |= {LISTS} | _own_scopes(instance)
-    bump(scopes, using)
+    _ask_bump(scopes, using)
+
+
+def connect_signals(models):
+    """Connect content_changed to `models` (the education app's, links included), except rows no page shows."""
+    for model in models:
+        if model._meta.model_name in UNSEEN_MODELS | DERIVED_MODELS:
+            continue
+        for signal in (signals.pre_save, signals.post_save, signals.pre_delete, signals.post_delete,
+                       signals.m2m_changed):
+            signal.connect(content_changed, sender=model, dispatch_uid=f"page-cache-{model._meta.label_lower}")
 
 
 def _relation_scopes(instance, model, pk_set, using):
