@@ -64,8 +64,8 @@ def annotate_share(queryset):
         created_at__gte=since,
     ).order_by()
 
-    def counted(condition=Q()):
-        counts = recent.filter(condition).values("object_id").annotate(n=Count("pk")).values("n")
+    def counted(condition=None):
+        counts = recent.filter(condition or Q()).values("object_id").annotate(n=Count("pk")).values("n")
         return models.functions.Coalesce(Subquery(counts), 0)
 
     return queryset.annotate(feedback_total=counted(), feedback_helpful=counted(Q(helpful=True)))

@@ -13,7 +13,16 @@ from django.urls import reverse
 from education.registry import models as content_models
 from education.rules import ClaimRule
 
-from .factories import make_article, make_clinician, make_faq, make_page, make_procedure, make_source, make_staff, make_topic
+from .factories import (
+    make_article,
+    make_clinician,
+    make_faq,
+    make_page,
+    make_procedure,
+    make_source,
+    make_staff,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,9 @@
 """Readability scores and the risky-claims checker (education.quality); the checker reads the rules in the database."""
-import re
 
 import pytest
 
 from education import quality
-from education.quality import RiskyClaim, find_risky_claims, readability, sentences
+from education.quality import find_risky_claims, readability, sentences
 
 pytestmark = pytest.mark.django_db  # the claims checker reads the staff's rules
 

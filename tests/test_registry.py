@@ -58,7 +58,8 @@ def throwaway():
 def test_a_registered_type_is_searched(throwaway):
     page = make_page(title_en="Our quokka policy", body_en="How we write about quokkas.")
     hits = list(search.search("quokka", "en").page)
-    assert [(hit.kind, hit.title, hit.url) for hit in hits] == [("throwaway", "Our quokka policy", page.get_absolute_url())]
+    found = [(hit.kind, hit.title, hit.url) for hit in hits]
+    assert found == [("throwaway", "Our quokka policy", page.get_absolute_url())]
     assert hits[0].label == "About us"
 
 

@@ -10,8 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.dateparse import parse_date
 
-from education import services
-from education import registry
+from education import registry, services
 from education.models import Clinic, Clinician, Status
 
 DEMO_FIXTURE = settings.BASE_DIR / "fixtures" / "demo.json"
