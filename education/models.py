@@ -421,7 +421,8 @@ class Publishable(Versioned):
                 self.next_review_due = one_year_after(min(dates))
         self.note_text_changes()
         update_fields = kwargs.get("update_fields")
-        text_saved = update_fields is None or not set(update_fields).isdisjoint(translated_text_fields(type(self)))
+        text = {*translated_text_fields(type(self)), *translated_text_fields(type(self), localized=False)}
+        text_saved = update_fields is None or not text.isdisjoint(update_fields)
         if text_saved or not self.quality:
             # A save that leaves the text as it is (a draft, a status) keeps the checks of that text.
             self.__dict__.pop("_checks", None)  # fresh: the glossary may have changed since
