@@ -48,6 +48,7 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.requirements-test messages
+	$(VENV)/bin/ruff check .
 	DJANGO_DEBUG=0 $(PY) manage.py check --settings=clinic.test_settings
 	DJANGO_DEBUG=0 $(PY) manage.py makemigrations --check --dry-run --settings=clinic.test_settings
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=clinic.example DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \

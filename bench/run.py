@@ -251,9 +251,8 @@ def main():
                         for page in PAGES:
                             for language in ("en", "it"):
                                 if get(server.url(seeded["addresses"][language][page][0])) == 200:
-                                    after_save.append(
-                                        (page, language, *measure_after_save(server, files[page, language], script, saver))
-                                    )
+                                    measured = measure_after_save(server, files[page, language], script, saver)
+                                    after_save.append((page, language, *measured))
                     finally:
                         saver.stdin.close()
                         saver.wait(timeout=30)
@@ -274,7 +273,9 @@ def report(rows, after_save, memory, size, database):
         "each round rotates through the page type's addresses"
     )
     print()
-    print("| page | lang | addresses | page cache | requests/s | p50 ms | p95 ms | p99 ms | /healthz requests/s | ratio |")
+    print(
+        "| page | lang | addresses | page cache | requests/s | p50 ms | p95 ms | p99 ms | /healthz requests/s | ratio |"
+    )
     print("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for page, language, mode, count, result, baseline, ratio in rows:
         mode_name = "off" if mode == "cold" else "on"

@@ -27,7 +27,16 @@ from django.utils import timezone, translation  # noqa: E402
 from education import search  # noqa: E402
 from education.cache import bump_content_version  # noqa: E402
 from education.models import (  # noqa: E402
-    FAQ, Approval, Article, Clinic, Clinician, Page, ProcedureNote, Source, Status, Topic,
+    FAQ,
+    Approval,
+    Article,
+    Clinic,
+    Clinician,
+    Page,
+    ProcedureNote,
+    Source,
+    Status,
+    Topic,
 )
 
 SIZES = {
@@ -124,18 +133,18 @@ def build(size):
     topics = Topic.objects.bulk_create(
         Topic(
             order=n, slug_en=f"topic-{n}", slug_it=f"argomento-{n}",
-            **both(rng, "name", lambda r, l: sentence(r, l, (1, 3)).rstrip(".")),
-            **both(rng, "description", lambda r, l: sentence(r, l)),
+            **both(rng, "name", lambda r, lang: sentence(r, lang, (1, 3)).rstrip(".")),
+            **both(rng, "description", lambda r, lang: sentence(r, lang)),
         )
         for n in range(TOPICS)
     )
-    section = lambda r, l: markdown_text(r, l, 600)  # noqa: E731
+    section = lambda r, lang: markdown_text(r, lang, 600)  # noqa: E731
     procedures = ProcedureNote.objects.bulk_create(
         (
             ProcedureNote(
                 slug_en=f"procedure-{n}", slug_it=f"trattamento-{n}", duration_en="30 minutes", duration_it="30 minuti",
-                **both(rng, "title", lambda r, l: sentence(r, l, (2, 4)).rstrip(".")),
-                **both(rng, "summary", lambda r, l: paragraph(r, l, (2, 3))),
+                **both(rng, "title", lambda r, lang: sentence(r, lang, (2, 4)).rstrip(".")),
+                **both(rng, "summary", lambda r, lang: paragraph(r, lang, (2, 3))),
                 **{k: v for name in ProcedureNote.SECTIONS for k, v in both(rng, name, section).items()},
                 **published(rng, clinicians, now),
             )
@@ -148,9 +157,9 @@ def build(size):
         articles += Article.objects.bulk_create(
             Article(
                 slug_en=f"article-{n}", slug_it=f"articolo-{n}",
-                **both(rng, "title", lambda r, l: sentence(r, l, (3, 7)).rstrip(".")),
-                **both(rng, "summary", lambda r, l: paragraph(r, l, (2, 3))),
-                **both(rng, "body", lambda r, l: markdown_text(r, l, BODY_BYTES)),
+                **both(rng, "title", lambda r, lang: sentence(r, lang, (3, 7)).rstrip(".")),
+                **both(rng, "summary", lambda r, lang: paragraph(r, lang, (2, 3))),
+                **both(rng, "body", lambda r, lang: markdown_text(r, lang, BODY_BYTES)),
                 **published(rng, clinicians, now),
             )
             for n in range(start, min(start + BATCH, counts["articles"]))
@@ -160,8 +169,8 @@ def build(size):
             FAQ(
                 topic=topics[n % TOPICS], order=n, article=articles[n * 7 % len(articles)] if n % 2 else None,
                 procedure=procedures[n % len(procedures)] if n % 3 == 0 else None,
-                **both(rng, "question", lambda r, l: sentence(r, l).rstrip(".") + "?"),
-                **both(rng, "answer", lambda r, l: paragraph(r, l, (2, 5))),
+                **both(rng, "question", lambda r, lang: sentence(r, lang).rstrip(".") + "?"),
+                **both(rng, "answer", lambda r, lang: paragraph(r, lang, (2, 5))),
                 **published(rng, clinicians, now),
             )
             for n in range(counts["faqs"])
@@ -170,7 +179,7 @@ def build(size):
     )
     Page.objects.create(
         slug_en="how-we-write", slug_it="come-scriviamo", title_en="How we write", title_it="Come scriviamo",
-        **both(rng, "body", lambda r, l: markdown_text(r, l, 3000)), **published(rng, clinicians, now),
+        **both(rng, "body", lambda r, lang: markdown_text(r, lang, 3000)), **published(rng, clinicians, now),
     )
     link_many(Article.topics.through, "article", articles, "topic", topics, rng, (1, 2))
     link_many(Article.sources.through, "article", articles, "source", sources, rng, (1, 4))

@@ -57,20 +57,31 @@ INSTALLED_APPS = [
     "education",
     "feedback",
     "glossary",
+    "axes",  # sign-in throttling (AXES_* below)
+    "django_otp",  # two-step sign-in (TWO_FACTOR_* below)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above sessions on purpose: a cache hit for an anonymous patient skips everything below it.
     "education.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "clinic.security.StripNulFromQueryMiddleware",  # before any view or filter reads the query string
     "django.middleware.common.CommonMiddleware",
+    "clinic.security.CleanPostedTextMiddleware",  # before any form sees the posted text
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # needs request.user
+    "clinic.two_factor.TwoFactorMiddleware",  # needs the OTP state
+    "clinic.security.StaffSessionIdleMiddleware",  # SESSION_COOKIE_AGE below
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # sign-in throttling
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -87,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "education.context_processors.clinic",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -256,8 +268,6 @@ X_FRAME_OPTIONS = "DENY"
 # end on with activity, saving the session at most every five minutes); patients have no session.
 SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_STAFF_SESSION_IDLE_HOURS", "8")) * 3600)
 SESSION_REFRESH_SECONDS = 300
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                  "clinic.security.StaffSessionIdleMiddleware")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
@@ -284,14 +294,9 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-                  "django.middleware.csp.ContentSecurityPolicyMiddleware")
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
 
 # Login throttling (django-axes): five failures lock that username *from that address* for 15 minutes, so a
 # stranger elsewhere cannot lock a clinician out. Addresses come from REMOTE_ADDR (see README behind a proxy).
-INSTALLED_APPS.append("axes")
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
@@ -308,19 +313,9 @@ AXES_CLIENT_IP_CALLABLE = "clinic.security.client_ip"
 # The sign-in log administrators read in the admin ("Axes"): every sign-in (AccessLog) and every failure.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_USERNAME_CALLABLE = "clinic.security.axes_username"
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "clinic.security.StripNulFromQueryMiddleware"
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "clinic.security.CleanPostedTextMiddleware"
-)
 
 # Two-step sign-in for staff (clinic/two_factor.py, django-otp): required, when on, for superusers and these roles;
 # anyone else may set it up. Off by default with debug on, so the demo accounts of `make run` sign in with a password.
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                  "django_otp.middleware.OTPMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "clinic.two_factor.TwoFactorMiddleware")
 TWO_FACTOR_REQUIRED = env_bool("DJANGO_TWO_FACTOR", not DEBUG)
 TWO_FACTOR_ROLES = ["Clinical reviewers", "Administrators"] + (
     ["Editors"] if env_bool("DJANGO_TWO_FACTOR_EDITORS", False) else []

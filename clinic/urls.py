@@ -16,7 +16,9 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("healthz", healthz, name="healthz"),
 ]
-urlpatterns += i18n_patterns(path("", include("education.urls")), path("", include("feedback.urls")), path("", include("glossary.urls")))
+urlpatterns += i18n_patterns(
+    path("", include("education.urls")), path("", include("feedback.urls")), path("", include("glossary.urls"))
+)
 handler500 = "clinic.views.server_error"
 
 if settings.DEBUG:

@@ -7,30 +7,43 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import translation
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.template.loader import render_to_string
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from feedback.admin import FeedbackPanelMixin  # the one hook of patient feedback into the content admin
 
-from . import leaflets, services, views
+from . import cache, leaflets, services, views
 from .admin_editing import EditingToolsMixin
 from .models import (
-    FAQ, Approval, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Step, Synonym, Topic,
+    FAQ,
+    Approval,
+    Article,
+    Clinic,
+    Clinician,
+    Image,
+    Page,
+    ProcedureNote,
+    Source,
+    Status,
+    Step,
+    Synonym,
+    Topic,
 )
 from .text import render_markdown
+
 
 class TranslationTabsAdmin(TabbedTranslationAdmin):
     """modeltranslation's language tabs, repaired for keyboard and screen-reader users by static/js/admin-a11y.js."""
@@ -92,6 +105,11 @@ class VersionedAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # One save writes the row, its links and its history: cached pages are made stale once, as it commits.
+        with transaction.atomic(using=router.db_for_write(self.model)), cache.one_bump():
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class TranslationStatusFilter(admin.SimpleListFilter):
@@ -201,8 +219,6 @@ class PublishableForm(VersionedForm):
         for name, value in cleaned.items():
             if isinstance(value, str) and "\r" in value:
                 cleaned[name] = value.replace("\r\n", "\n")
-        # Read by the model's publishing rule and recorded with the review when the item is saved.
-        self.instance.acknowledging_claims = bool(cleaned.get("acknowledge_claims"))
         return cleaned
 
 
@@ -229,7 +245,9 @@ class PublishableAdmin(EditingToolsMixin, FeedbackPanelMixin, VersionedAdmin, Tr
         # Reviewers delete anything; an editor may delete a draft of their own that patients never saw.
         if super().has_delete_permission(request, obj):
             return True
-        return obj is not None and self.has_change_permission(request, obj) and _own_unpublished_draft(request.user, obj)
+        return (
+            obj is not None and self.has_change_permission(request, obj) and _own_unpublished_draft(request.user, obj)
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # Only a clinical reviewer sets the publishing times; for anyone else these fields are not in the form, so
@@ -265,7 +283,7 @@ class PublishableAdmin(EditingToolsMixin, FeedbackPanelMixin, VersionedAdmin, Tr
         stored = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
         if stored is not None and stored.status == Status.PUBLISHED:
             # The live text stays as it is: the edit goes into the draft; the reviewer's own fields go to the row.
-            voided = services.save_changes(
+            voided, open_claims = services.save_changes(
                 item=stored, user=request.user, values=form.content_values(),
                 other={name: form.cleaned_data[name] for name in REVIEW_FIELDS + ("order", "leaflet_code")
                        if name in form.cleaned_data},
@@ -280,8 +298,10 @@ class PublishableAdmin(EditingToolsMixin, FeedbackPanelMixin, VersionedAdmin, Tr
             )
         else:
             before = stored.approved_languages() if stored else {}
-            super().save_model(request, obj, form, change)
+            obj.updated_by = request.user
+            obj.save(acknowledged_by=request.user if form.cleaned_data.get("acknowledge_claims") else None)
             voided = [code for code in before if code not in obj.approved_languages()]
+            open_claims = obj.open_claims()
             request.edit_to_record = voided
         for code in voided:
             self.message_user(
@@ -290,7 +310,7 @@ class PublishableAdmin(EditingToolsMixin, FeedbackPanelMixin, VersionedAdmin, Tr
                 % {"language": dict(settings.LANGUAGES)[code]},
                 messages.WARNING,
             )
-        for claim in obj.open_claims():
+        for claim in open_claims:
             self.message_user(
                 request,
                 _("Risky phrase “%(phrase)s” (%(language)s, %(field)s): “%(sentence)s”")
@@ -479,7 +499,8 @@ class PublishableAdmin(EditingToolsMixin, FeedbackPanelMixin, VersionedAdmin, Tr
                 short.append(f"{score['score']}" + ("" if met else " ⚠"))
                 long.append((_("readability %(score)s, target met") if met else
                              _("readability %(score)s, harder than the target")) % {"score": score["score"]})
-            lines.append((f"{name}: " + "; ".join(str(part) for part in long), code.upper(), ", ".join(map(str, short))))
+            details = f"{name}: " + "; ".join(str(part) for part in long)
+            lines.append((details, code.upper(), ", ".join(map(str, short))))
         return format_html_join(
             mark_safe("<br>"), '<span class="language-state" title="{}"><strong>{}</strong> {}</span>', lines
         )

@@ -4,13 +4,12 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, gettext_noop
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from clinic.two_factor import TwoFactorLoginForm, required_for, setup_view
 
-from .models import FAQ, Article, Page, ProcedureNote
-
-PUBLISHABLE_MODELS = (Article, ProcedureNote, FAQ, Page)
+from . import registry
 
 # Strings staff see in the admin that Django's or a library's Italian catalogue leaves in English (new in Django 6,
 # or never translated). Listed here so `makemessages` keeps them in our catalogue, which takes precedence; the
@@ -78,7 +77,7 @@ class ClinicAdminSite(admin.AdminSite):
     def review_due_view(self, request):
         """Items overdue for their medical review or due within 30 days, most urgent first."""
         rows = []
-        for model in PUBLISHABLE_MODELS:
+        for model in registry.reviewed_models():
             if not request.user.has_perm(f"education.view_{model._meta.model_name}"):
                 continue
             for item in model.objects.review_due().select_related("reviewed_by"):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
+from django.db.models.signals import post_migrate, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,10 +24,9 @@ class EducationConfig(AppConfig):
         # A flushed test database loses the rules migration 0010 loaded: load the shipped ones again.
         post_migrate.connect(seed_after_flush, sender=self)
 
-        from .cache import content_changed
+        from . import cache
 
-        for signal in (pre_save, post_save, pre_delete, post_delete, m2m_changed):
-            signal.connect(content_changed)
+        cache.connect_signals(self.get_models(include_auto_created=True))
 
 
 def _clean_text_on_save(sender, instance, **kwargs):

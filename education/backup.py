@@ -41,7 +41,7 @@ DATA_FILES = ("content.xml", "users.xml")
 # Every model of the education app is backed up (approvals and review comments included, and the staff's claim
 # rules), except what is derived from the rest: the search index and its vocabulary are rebuilt as the content
 # loads, and the claim rules get a new version token.
-DERIVED_MODELS = {"education.SearchDocument", "education.SearchWord", "education.ClaimRulesVersion"}
+DERIVED_MODELS = {"education.SearchDocument", "education.SearchWord"}
 # Records from other apps that belong in a backup: list a model here and export, import, counts and checksums
 # cover it. History: every revision with its comment and the account that saved it, and each saved version.
 OTHER_MODELS = ["glossary.Term", "feedback.Feedback", "reversion.Revision", "reversion.Version"]
@@ -52,9 +52,13 @@ STARTING_DATA = {"education.ClaimRule"}
 
 
 def content_models():
+    """What a backup holds: the education app's own records, every registered content type (whichever app it lives
+    in), and OTHER_MODELS."""
+    from . import registry
+
     own = [model for model in apps.get_app_config("education").get_models()
            if model._meta.label not in DERIVED_MODELS]
-    return [*own, *(apps.get_model(label) for label in OTHER_MODELS)]
+    return list(dict.fromkeys([*own, *registry.models(), *(apps.get_model(label) for label in OTHER_MODELS)]))
 
 
 def referenced_usernames():

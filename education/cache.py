@@ -9,6 +9,8 @@ or Memcached that several machines share (which only saves them rendering the sa
 Scopes:
 - "site": what every page shows (the clinic, topics, reviewers, sources, images, the pages in the footer).
 - "lists": pages that list items (home, topics, lists, FAQ list, search, sitemap, feed); any change to an item.
+- "claimrules": no page, the version of the staff's risky-claim rules (education/rules.py), kept here so that the
+  portal has one store of versions.
 - one per address of an item's page: a change to that item, or to an item related to it either way (what its page
   shows, or what shows it), before and after the change, so an edit leaves every other item's page warm.
 An item's page keys on "site" and its own address; every other page on "site" and "lists"; and every page on the
@@ -26,7 +28,6 @@ import secrets
 import time
 from urllib.parse import unquote
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
@@ -40,18 +41,21 @@ logger = logging.getLogger(__name__)
 TABLE = "education_content_version"
 SITE = "site"
 LISTS = "lists"
+CLAIM_RULES = "claimrules"
 # Not versions: when the next scheduled item goes live, and when that was worked out (see bump()).
 NEXT_PUBLISH = "next-publish"
 NEXT_PUBLISH_CHECKED = "next-publish-checked"
 MOMENTS = {NEXT_PUBLISH, NEXT_PUBLISH_CHECKED}
-# The views that show one item (and the items related to it): their pages key on their own address's version.
-ITEM_PAGES = {"education:article", "education:procedure", "education:faq_detail", "education:page"}
-# Items every page shows (the footer lists the pages about the service): a change to one changes the whole site.
-SITE_WIDE_ITEMS = {"page"}
-# Rows only the search results read (the index, its vocabulary, the synonyms).
-LIST_ONLY_MODELS = {"searchdocument", "searchword", "synonym"}
+# The views that show one item (and the items related to it) key on their own address's version: the URL names of
+# the registered content types (education/registry.py). Items registered `site_wide` (every page shows them, as the
+# footer lists the pages about the service) change the whole site.
+# Rows only the search results read (the synonyms).
+LIST_ONLY_MODELS = {"synonym"}
 # Rows no patient page shows (the sign-off history, the risky-claim rules): a change to one makes nothing stale.
-UNSEEN_MODELS = {"workflowevent", "claimrule", "claimrulesversion"}
+UNSEEN_MODELS = {"workflowevent", "claimrule"}
+# Rows written only as another row changes (the search index and its vocabulary follow an item's save, which bumps
+# "lists" itself; a rebuild of the index bumps once, explicitly).
+DERIVED_MODELS = {"searchdocument", "searchword"}
 NEXT_PUBLISH_KEY = "content:next-publish:{version}"
 NO_SCHEDULED_ITEM = "none"
 MISSING = object()
@@ -63,6 +67,8 @@ CACHE_RETRY_SECONDS = 5
 _cache_down_until = 0.0
 # Set when a model signal has bumped a version during the current request (see PageCacheMiddleware).
 _bumped = contextvars.ContextVar("content_version_bumped", default=False)
+# While set ({database alias: scopes}), the bumps asked for are collected and made once (see one_bump()).
+_batch = contextvars.ContextVar("content_version_batch", default=None)
 
 
 # --- the cache, failing soft ---
@@ -126,13 +132,47 @@ def bump(scopes, using="default"):
     # the same Redis (tests, staging), never meets pages cached under versions it will reach again.
     rows = [(scope, new_version()) for scope in ordered]
     rows += [(NEXT_PUBLISH, _microseconds(moment) if moment else 0), (NEXT_PUBLISH_CHECKED, _microseconds(checked))]
+    _write_versions(rows, using)
+    _bumped.set(True)
+
+
+def new_scope_version(scope, using="default"):
+    """Give one scope a new version, and nothing else: for versions no page keys on (the claim rules)."""
+    _write_versions([(scope, new_version())], using)
+
+
+def _write_versions(rows, using):
     with connections[using].cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TABLE} (scope, version) VALUES {', '.join(['(%s, %s)'] * len(rows))} "
             "ON CONFLICT (scope) DO UPDATE SET version = excluded.version",
             [value for row in rows for value in row],
         )
-    _bumped.set(True)
+
+
+@contextlib.contextmanager
+def one_bump():
+    """Collect the bumps the writes of a block ask for, and make them once as it ends (an admin save writes the row,
+    its links and its history: one bump, not one per row). Use it inside the block's transaction."""
+    if _batch.get() is not None:  # already collecting
+        yield
+        return
+    pending = {}
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    for using, scopes in pending.items():  # not after an error: the transaction rolls back, nothing changed
+        bump(scopes, using)
+
+
+def _ask_bump(scopes, using):
+    pending = _batch.get()
+    if pending is None:
+        bump(scopes, using)
+    else:
+        pending.setdefault(using, set()).update(scopes)
 
 
 def new_version():
@@ -149,13 +189,9 @@ def _from_microseconds(microseconds):
 
 def _scheduled_moment(using="default"):
     """The earliest future publish time among published items, or None."""
-    from .models import Publishable
+    from . import registry
 
-    querysets = [
-        model.objects.using(using).boundaries()
-        for model in apps.get_app_config("education").get_models()
-        if issubclass(model, Publishable)
-    ]
+    querysets = [model.objects.using(using).boundaries() for model in registry.models()]
     first = querysets[0].union(*querysets[1:]).order_by("moment").first()
     return first["moment"] if first else None
 
@@ -168,11 +204,17 @@ def bump_content_version():
 # --- what a request's page depends on ---
 
 
-@functools.lru_cache(maxsize=4096)
 def is_item_page(language, path):
+    from . import registry
+
+    return _is_item_page(language, path, frozenset(entry.url_name for entry in registry.content_types()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_item_page(language, path, item_pages):
     with translation.override(language):
         try:
-            return resolve(path).view_name in ITEM_PAGES
+            return resolve(path).view_name in item_pages
         except Resolver404:
             return False
 
@@ -328,13 +370,16 @@ class PageCacheMiddleware:
 
 
 def _is_item(obj):
-    from .models import Publishable
+    from . import registry
 
-    return isinstance(obj, Publishable)
+    return registry.for_model(type(obj)) is not None
 
 
 def _own_scopes(item):
-    scopes = {SITE} if item._meta.model_name in SITE_WIDE_ITEMS else set()
+    from . import registry
+
+    entry = registry.for_model(type(item))
+    scopes = {SITE} if entry is not None and entry.site_wide else set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code), contextlib.suppress(NoReverseMatch):  # no address, no page to forget
             scopes.add(path_scope(item.get_absolute_url()))
@@ -343,10 +388,10 @@ def _own_scopes(item):
 
 def _related_items(item):
     """Every patient item related to `item` either way, through any relation: what its page shows, or what shows it."""
-    from .models import Publishable
+    from . import registry
 
     for field in item._meta.get_fields():
-        if not field.is_relation or field.related_model is None or not issubclass(field.related_model, Publishable):
+        if not field.is_relation or field.related_model is None or registry.for_model(field.related_model) is None:
             continue
         reverse = isinstance(field, ForeignObjectRel)
         if not reverse and not field.many_to_many:
@@ -382,7 +427,7 @@ def _stash(instance, scopes):
 
 def content_changed(sender, instance, signal, using="default", raw=False, action=None, model=None, pk_set=None,
                     **kwargs):
-    """Receiver for pre/post save, pre/post delete and m2m_changed on the education models.
+    """Receiver for pre/post save, pre/post delete and m2m_changed on the education models (connect_signals()).
 
     A signal is the right hook here (the house style otherwise avoids them): invalidation must follow every write
     path, the admin, management commands and the shell alike, and it changes no data, it only forgets pages.
@@ -398,7 +443,7 @@ def content_changed(sender, instance, signal, using="default", raw=False, action
         return
     if raw:  # fixtures: related rows may not exist yet, so no relation can be followed
         if moment == "after":
-            bump([SITE], using)
+            _ask_bump({SITE}, using)
         return
     item = _is_item(instance)
     if moment == "before":
@@ -420,17 +465,27 @@ def content_changed(sender, instance, signal, using="default", raw=False, action
         scopes |= item_scopes(instance)
     else:  # post_delete: its relations are gone already; pre_delete noted them
         scopes |= {LISTS} | _own_scopes(instance)
-    bump(scopes, using)
+    _ask_bump(scopes, using)
+
+
+def connect_signals(models):
+    """Connect content_changed to `models` (the education app's, links included), except rows no page shows."""
+    for model in models:
+        if model._meta.model_name in UNSEEN_MODELS | DERIVED_MODELS:
+            continue
+        for signal in (signals.pre_save, signals.post_save, signals.pre_delete, signals.post_delete,
+                       signals.m2m_changed):
+            signal.connect(content_changed, sender=model, dispatch_uid=f"page-cache-{model._meta.label_lower}")
 
 
 def _relation_scopes(instance, model, pk_set, using):
     """A relation added or removed: the pages at both ends, or the whole site when neither end is a patient item."""
-    from .models import Publishable
+    from . import registry
 
     scopes = {LISTS}
     if _is_item(instance):
         scopes |= _own_scopes(instance)
-    if issubclass(model, Publishable):
+    if registry.for_model(model) is not None:
         for related in _addresses_only(model._base_manager.using(using).filter(pk__in=pk_set or ())):
             scopes |= _own_scopes(related)
     elif not _is_item(instance):

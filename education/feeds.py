@@ -3,7 +3,6 @@ import re
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import Article
@@ -13,8 +12,11 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def plain(text):
-    """Feed readers treat a description as HTML: escape the editor's text and drop what XML cannot hold."""
-    return escape(NOT_XML.sub("", text or ""))
+    """Feed readers treat a description as HTML, so the editor's <, > and & are escaped once for HTML (the feed's XML
+    writer escapes the result again, as XML). Quotes need no escaping in HTML text: escaped, they reached readers as
+    "L&amp;#x27;acne". What XML cannot hold is dropped."""
+    text = NOT_XML.sub("", text or "")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class ArticleFeed(Feed):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import images
 from .leaflets import Leaflet
-from .rules import ClaimRule, ClaimRulesVersion  # noqa: F401  (the staff's risky-claim rules: their own module)
+from .rules import ClaimRule  # noqa: F401  (the staff's risky-claim rules: their own module)
 
 REVIEW_DUE_SOON_DAYS = 30
 
@@ -34,6 +34,38 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+# The published rule, the one definition of what a patient may see. An item is visible from `visible_from` (its
+# publish time once it is published, None before) until `visible_until` (its expiry, None for never). Written three
+# ways for three readers, each a transcription of the same two bounds: a Q for querysets (published()), a test in
+# Python for one item (is_public), SQL for the search index's own tables. tests/test_visibility.py checks that the
+# three agree on every state.
+
+
+def visible_bounds(status, publish_at, expire_at):
+    """(visible_from, visible_until) of an item in this state."""
+    if status != Status.PUBLISHED:
+        return None, None
+    return publish_at, expire_at
+
+
+def is_visible(visible_from, visible_until, now):
+    return visible_from is not None and visible_from <= now and (visible_until is None or now < visible_until)
+
+
+def visible_q(now, visible_from="publish_at", visible_until="expire_at"):
+    return Q(**{f"{visible_from}__lte": now}) & (
+        Q(**{f"{visible_until}__isnull": True}) | Q(**{f"{visible_until}__gt": now})
+    )
+
+
+def visible_sql(alias, now_placeholder="%s"):
+    """SQL true for the rows of `alias` (with visible_from and visible_until columns) visible at the parameter."""
+    return (
+        f"{alias}.visible_from <= {now_placeholder} AND "
+        f"({alias}.visible_until IS NULL OR {alias}.visible_until > {now_placeholder})"
+    )
+
+
 class TranslatedSlugQuerySet(models.QuerySet):
     def by_slug(self, slug):
         """Items whose slug in the active language is `slug`, or whose English slug is, when that language has none."""
@@ -49,10 +81,7 @@ class TranslatedSlugQuerySet(models.QuerySet):
 class PublishableQuerySet(TranslatedSlugQuerySet):
     def published(self):
         """The one rule for what a patient may see: published, its publish time has come, its expiry has not."""
-        now = timezone.now()
-        return self.filter(
-            Q(expire_at__isnull=True) | Q(expire_at__gt=now), status=Status.PUBLISHED, publish_at__lte=now
-        )
+        return self.filter(visible_q(timezone.now()), status=Status.PUBLISHED)
 
     def with_review(self):
         """Each language's reviewing clinician and photo, in the same query: the trust lines name them."""
@@ -89,7 +118,10 @@ class PublishableQuerySet(TranslatedSlugQuerySet):
 
     def scheduled(self):
         """Published items whose publish time is still to come: what `published()` will add, and when."""
-        return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+        # Visible from a later moment than now, and not expired by then (an expiry before the start shows nothing).
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now()).exclude(
+            expire_at__lte=F("publish_at")
+        )
 
     def boundaries(self):
         """The next moment each published item appears or expires, as `moment`: when `published()` changes."""
@@ -395,35 +427,43 @@ class Publishable(Versioned):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, acknowledged_by=None, **kwargs):
+        """Also stores the content checks; `acknowledged_by` (a reviewer) accepts the risky phrases of this text."""
         if not self.next_review_due:
             dates = [d for d in (getattr(self, f"last_reviewed_{code}", None) for code in language_codes()) if d]
             if dates:
                 self.next_review_due = one_year_after(min(dates))
         self.note_text_changes()
-        self.quality = quality_report(self)
-        if getattr(self, "acknowledging_claims", False):
-            self.claims_acknowledged = [claim for report in self.quality.values() for claim in report["claims"]]
-            self.claims_acknowledged_at = timezone.now()
-            self.claims_acknowledged_by = self.updated_by
-            self.acknowledging_claims = False
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *QUALITY_FIELDS}
+        update_fields = kwargs.get("update_fields")
+        text = {*translated_text_fields(type(self)), *translated_text_fields(type(self), localized=False)}
+        text_saved = update_fields is None or not text.isdisjoint(update_fields)
+        if text_saved or not self.quality:
+            # A save that leaves the text as it is (a draft, a status) keeps the checks of that text.
+            self.__dict__.pop("_checks", None)  # fresh: the glossary may have changed since
+            self.quality = self.checks()
+        if acknowledged_by is not None:
+            self.acknowledge_claims(self.quality, acknowledged_by)
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *QUALITY_FIELDS}
         super().save(*args, **kwargs)
 
     @property
     def visible_from(self):
         """When patients may see this item: its publish time once it is published, None while it is not.
 
-        published() for one item. The search index stores it, so a search need not read every matching item's row.
+        The search index stores it with visible_until, so a search need not read every matching item's row.
         """
-        return self.publish_at if self.status == Status.PUBLISHED else None
+        return visible_bounds(self.status, self.publish_at, self.expire_at)[0]
+
+    @property
+    def visible_until(self):
+        """When patients stop seeing this item (its expiry once published), None for never."""
+        return visible_bounds(self.status, self.publish_at, self.expire_at)[1]
 
     @property
     def is_public(self):
-        now = timezone.now()
-        expired = self.expire_at is not None and self.expire_at <= now
-        return self.visible_from is not None and self.visible_from <= now and not expired
+        """published() for one item."""
+        return is_visible(self.visible_from, self.visible_until, timezone.now())
 
     # The text patients read, and what a clinician approves ---------------------------------------------------------
 
@@ -472,7 +512,8 @@ class Publishable(Versioned):
         return latest
 
     def approved_languages(self, values=None):
-        """{language: Approval} for each language whose working text (or `values`) is what its newest approval covers."""
+        """{language: Approval} for each language whose working text (or `values`) is what its newest approval
+        covers."""
         return {
             code: approval
             for code, approval in self.latest_approvals().items()
@@ -506,7 +547,7 @@ class Publishable(Versioned):
             )
         elif not approved:
             problems.append(_("No language has an approval of its current text: there is nothing to publish."))
-        if self.open_claims() and not getattr(self, "acknowledging_claims", False):
+        if self.open_claims():
             problems.append(
                 _(
                     "The text has risky phrases that a clinical reviewer has not acknowledged yet: check them in "
@@ -529,12 +570,31 @@ class Publishable(Versioned):
         working.show_pending_changes()
         return working
 
+    def checks(self, item=None):
+        """quality_report() of this item's text (or of `item`, its working copy), run once per text and version of the
+        claim rules: a save and the open-claims check after it share one run."""
+        from .rules import rules_version
+
+        item = self if item is None else item
+        text = {name: getattr(item, name) for name in translated_text_fields(type(self))}
+        key = fingerprint({"text": text, "rules": rules_version()})
+        memo = self.__dict__.setdefault("_checks", {})
+        if key not in memo:
+            memo[key] = quality_report(item)
+        return memo[key]
+
+    def acknowledge_claims(self, report, user):
+        """Record that `user` accepted every risky phrase of `report` (a quality_report of the text to be shown)."""
+        self.claims_acknowledged = [claim for language in report.values() for claim in language["claims"]]
+        self.claims_acknowledged_at = timezone.now()
+        self.claims_acknowledged_by = user
+
     def open_claims(self):
         """Risky phrases in the working text (what the next publish shows) that no reviewer has acknowledged."""
         acknowledged = {(c["language"], c["phrase"], c["sentence"]) for c in self.claims_acknowledged}
         return [
             claim
-            for report in quality_report(self.working_copy()).values()
+            for report in self.checks(self.working_copy()).values()
             for claim in report["claims"]
             if (claim["language"], claim["phrase"], claim["sentence"]) not in acknowledged
         ]
@@ -697,7 +757,9 @@ class Article(Leaflet, Publishable):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The last part of the page address."))
     summary = models.TextField(_("in brief"), help_text=_("Two or three plain sentences shown at the top."))
-    body = models.TextField(_("body"), help_text=_("Markdown: ## for a heading, - for a list item, a blank line between paragraphs."))
+    body = models.TextField(
+        _("body"), help_text=_("Markdown: ## for a heading, - for a list item, a blank line between paragraphs.")
+    )
     image = models.ForeignKey(
         "Image",
         on_delete=models.SET_NULL,
@@ -744,7 +806,8 @@ class FAQ(Publishable):
     answer = models.TextField(_("answer"), help_text=_("Markdown, a few short paragraphs at most."))
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="faqs", verbose_name=_("topic"))
     article = models.ForeignKey(
-        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="faqs", verbose_name=_("related article")
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="faqs",
+        verbose_name=_("related article"),
     )
     procedure = models.ForeignKey(
         ProcedureNote,
@@ -1084,7 +1147,7 @@ class Image(models.Model):
 class SearchDocument(models.Model):
     """One item's text in one language, as patients read it; education/search.py indexes and queries it.
 
-    Holds every item whatever its status, with the item's `visible_from`: a search keeps the rows visible now, and
+    Holds every item whatever its status, with the item's visibility bounds: a search keeps the rows visible now, and
     reads the items it shows through `published()`, which has the last word.
     """
 
@@ -1094,7 +1157,9 @@ class SearchDocument(models.Model):
     title = models.TextField(_("title"))
     summary = models.TextField(_("in brief"), blank=True)
     body = models.TextField(_("body"), blank=True)
+    # The item's visible_from and visible_until (Publishable), so a search applies the published rule to its own rows.
     visible_from = models.DateTimeField(_("visible from"), null=True, blank=True)
+    visible_until = models.DateTimeField(_("visible until"), null=True, blank=True)
 
     class Meta:
         constraints = [

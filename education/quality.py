@@ -51,8 +51,8 @@ Risky claims
     sentences in tests/data/claims/.
 """
 import functools
-import os
 import html
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -62,7 +62,6 @@ from typing import NamedTuple
 
 import pyphen
 import snowballstemmer
-
 
 PHRASES_FILE = Path(__file__).parent / "data" / "risky_phrases.txt"
 LANGUAGES = {"en": "english", "it": "italian"}
@@ -654,7 +653,7 @@ def _run_at(tokens, position, run):
     end = position + len(run)
     if end > len(tokens):
         return None
-    for token, word in zip(tokens[position:end], run):
+    for token, word in zip(tokens[position:end], run, strict=False):
         if not token.keys & word.keys:
             return None
     return end

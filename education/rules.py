@@ -3,11 +3,11 @@
 Each rule is a pattern in the checker's syntax (education/data/risky_phrases.txt explains it), with a reason and a
 safer wording the editor sees. The shipped rules of that file are the starting data (migration 0010, and again after
 a test database is flushed). Every save or delete of a rule replaces one version token stored in the database, in the
-same transaction; each process keeps its compiled rules under the token it read and reads the token again on every
-check, so a rule saved in one worker is used by every other worker on its next check. The token is random, not a
-counter: a rolled-back change can never leave rules cached under a version that a later change reuses.
+same transaction (the scope "claimrules" of the portal's one table of versions, education/cache.py); each process
+keeps its compiled rules under the token it read and reads the token again on every check, so a rule saved in one
+worker is used by every other worker on its next check. The token is random, not a counter: a rolled-back change can
+never leave rules cached under a version that a later change reuses.
 """
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -97,22 +97,17 @@ class ClaimRule(models.Model):
                 raise ValidationError({"pattern": str(error)}) from None
 
 
-class ClaimRulesVersion(models.Model):
-    """One row: a token replaced on every change to the rules."""
+def bump_rules_version(using="default"):
+    from .cache import CLAIM_RULES, new_scope_version
 
-    token = models.CharField(max_length=32)
-
-    class Meta:
-        verbose_name = _("risky-claim rules version")
-
-
-def bump_rules_version():
-    ClaimRulesVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    new_scope_version(CLAIM_RULES, using)
 
 
 def rules_version():
-    """The version of the rules in the database: one small query."""
-    return ClaimRulesVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    """The version of the rules in the database (None before the first): one small query."""
+    from .cache import CLAIM_RULES, read_versions
+
+    return read_versions([CLAIM_RULES])[0] or None
 
 
 _compiled = {}  # language -> (version, RuleSet): this process's compiled rules
@@ -141,24 +136,23 @@ def all_rules_in_force():
     return {code: _compiled_for(code, version) for code, _name in settings.LANGUAGES}
 
 
-def seed_shipped_rules(rule_model, version_model):
-    """Load the shipped rules of every language and start the version (models may be a migration's)."""
-    rule_model.objects.bulk_create(
+def seed_shipped_rules(rule_model, using="default"):
+    """Load the shipped rules of every language and start the version (the model may be a migration's)."""
+    rule_model.objects.using(using).bulk_create(
         rule_model(language=code, category=category, pattern=pattern, reason=reason, suggestion=suggestion)
         for code, _name in settings.LANGUAGES
         for category, pattern, reason, suggestion in quality.shipped_rules(code)
     )
-    version_model.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    bump_rules_version(using)
 
 
 def seed_after_flush(using="default", **kwargs):
-    """post_migrate handler: a database whose rules were never seeded (a flushed test database) gets the shipped list.
+    """post_migrate handler: a flushed database (a test database) gets the shipped rules back.
 
-    Migration 0010 seeds a real database and creates the version row, so this does nothing there.
+    `flush` sends post_migrate without a migration plan. After `migrate` this does nothing: migration 0011 seeds a new
+    database, and one whose staff removed every rule keeps it that way.
     """
-    from django.db import connections
-
-    if ClaimRulesVersion._meta.db_table not in connections[using].introspection.table_names():
+    if "plan" in kwargs:
         return
-    if not ClaimRulesVersion.objects.using(using).exists() and not ClaimRule.objects.using(using).exists():
-        seed_shipped_rules(ClaimRule, ClaimRulesVersion)
+    if not ClaimRule.objects.using(using).exists():
+        seed_shipped_rules(ClaimRule, using)

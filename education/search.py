@@ -22,9 +22,10 @@ on PostgreSQL, edit distance with rapidfuzz on SQLite), checked to find visible 
 `elsewhere` says how many pages match in each other language.
 
 `SearchDocument` rows hold each item's plain text per language; both engine tables are keyed by its id. The index
-holds every item whatever its status, with the moment it becomes visible to patients (`Publishable.visible_from`,
-copied on every save): a search keeps the rows visible now, so a scheduled item appears at its time without a
-re-index, and reads the items of the page it shows through `published()`, which has the last word.
+holds every item whatever its status, with the moments it becomes visible to patients and stops being visible
+(`Publishable.visible_from` and `visible_until`, copied on every save): a search keeps the rows visible now by the
+published rule's SQL form (`visible_sql` in models.py), so a scheduled item appears at its time and an expired one
+goes without a re-index, and reads the items of the page it shows through `published()`, which has the last word.
 
 The index follows content through `post_save`/`post_delete` receivers (`connect_signals`, called from the app's
 `ready()`), not through the models' `save()`: deletes made by querysets, the admin's bulk delete and cascades call no
@@ -33,13 +34,11 @@ after one.
 """
 import bisect
 import functools
-import html
 import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlencode
 
 import simplemma
@@ -50,16 +49,18 @@ from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, pgettext_lazy
-from django.utils.translation import gettext_lazy as _
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .models import FAQ, Article, ProcedureNote, SearchDocument, SearchWord, Synonym
+from . import cache as page_cache
+from . import registry
+from .models import SearchDocument, SearchWord, Synonym, visible_sql
+from .registry import SearchFields
 from .search_models import split_terms
-from .text import render_markdown
+from .text import plain_text
 
 MAX_QUERY_LENGTH = 200  # characters of the query that are read; the rest is ignored
 MAX_TERMS = 10
@@ -72,7 +73,6 @@ SNIPPET_WORDS = 30
 MARK_START, MARK_END = "\x02", "\x03"
 LEMMA_MARK = "="  # lemmas are indexed as "=lemma", so a word as typed also matches its own form, and ranks higher
 STEM_MARK = "~"  # stems are indexed as "~stem", so they never meet a word or a lemma
-HEADING_END = " — "  # what separates a heading from the text under it in the stored text and in snippets
 DATA = Path(__file__).resolve().parent / "data"
 
 WORD = re.compile(r"[^\W_]+")
@@ -82,62 +82,40 @@ STEMMER_LANGUAGES = {"en": "english", "it": "italian"}
 
 @dataclass(frozen=True)
 class Kind:
-    """A type of content the search returns, and how to read its text."""
+    """A type of content the search returns, as its registry entry declares it (education/registry.py)."""
 
     name: str
     model: type[models.Model]
     label: str
     title_field: str
-    texts: Callable  # item -> (title, summary, body), read in the active language
+    fields: SearchFields
     prior: float  # among pages that match equally well, the higher comes first
 
+    def texts(self, item):
+        """(title, summary, body) of `item` in the active language, as plain text."""
+        def read(name):
+            value = getattr(item, name) or ""
+            return plain_text(value) if name in self.fields.markdown else value
 
-BLOCK_END = re.compile(r"</(h[1-6]|p|li|td|th|blockquote|pre)>")
-SENTENCE_END = re.compile(r"[.!?:;…]\s*$")
-
-
-def plain_text(markdown_text):
-    """The words a patient reads in a Markdown field, without markup, a heading kept apart from its text."""
-    rendered = render_markdown(markdown_text or "")
-    pieces, position = [], 0
-    for end in BLOCK_END.finditer(rendered):
-        block = html.unescape(strip_tags(rendered[position : end.start()].replace("<", " <"))).strip()
-        position = end.end()
-        if not block:
-            continue
-        if end.group(1).startswith("h"):
-            block = block.rstrip(".:") + HEADING_END.rstrip()
-        elif not SENTENCE_END.search(block):
-            block += "."  # list items and table cells read as separate phrases, not one run-on sentence
-        pieces.append(block)
-    # render_markdown escapes every literal "<", so each one left opens a tag; the space keeps words apart.
-    pieces.append(html.unescape(strip_tags(rendered[position:].replace("<", " <"))).strip())
-    return " ".join(piece for piece in pieces if piece)
+        summary = " ".join(part for part in map(read, self.fields.summary) if part)
+        body = " ".join(part for part in map(read, self.fields.body) if part)
+        return getattr(item, self.title_field), summary, body
 
 
-def _article_texts(article):
-    return article.title, article.summary, plain_text(article.body)
+def kinds():
+    """{kind name: Kind} of every registered type that search indexes."""
+    return {
+        entry.search.kind: Kind(
+            entry.search.kind, entry.model, entry.search.label, entry.search.title, entry.search, entry.search.prior
+        )
+        for entry in registry.searched()
+    }
 
 
-def _procedure_texts(procedure):
-    facts = [getattr(procedure, name) or "" for name in ProcedureNote.KEY_FACTS]
-    sections = [plain_text(getattr(procedure, name)) for name in ProcedureNote.SECTIONS]
-    return procedure.title, procedure.summary, " ".join(part for part in facts + sections if part)
+def kind_for_model(model):
+    return next((kind for kind in kinds().values() if kind.model is model._meta.concrete_model), None)
 
 
-def _faq_texts(faq):
-    return faq.question, "", plain_text(faq.answer)
-
-
-KINDS = {
-    kind.name: kind
-    for kind in (
-        Kind("article", Article, _("Article"), "title", _article_texts, 1.0),
-        Kind("procedure", ProcedureNote, _("Treatment"), "title", _procedure_texts, 2.0),
-        Kind("faq", FAQ, _("Question and answer"), "question", _faq_texts, 0.0),
-    )
-}
-KIND_BY_MODEL = {kind.model: kind for kind in KINDS.values()}
 
 
 def languages():
@@ -406,10 +384,10 @@ def about_score(row, match, words, language):
     all_title_tokens = set().union(*title_tokens)
     query = tuple(strip_accents(word) for word in words)
     wanted = {token for term in terms for token in term.tokens(use_stems)}
-    score = KINDS[kind].prior
+    score = kinds()[kind].prior
     if _content(title_words, language) == _content(query, language):
         score += 50  # the page is about exactly this: a question asked as the patient asked it, a topic's name
-    head_words = zip(title_tokens, title_words[: _head_length(title)])
+    head_words = zip(title_tokens, title_words[: _head_length(title)], strict=False)
     head = [tokens for tokens, word in head_words if word not in stop_words(language)]
     head_tokens = set().union(*head)
     if head and all(tokens & wanted for tokens in head) and all(_covered(t, head_tokens, use_stems) for t in terms):
@@ -419,7 +397,9 @@ def about_score(row, match, words, language):
     if len(query) > 1 and (_has_phrase(title_words, query) or _has_phrase(summary_words, query)):
         score += 10
     # A short title that the query fills is more about it than a long one that mentions it.
-    content = [tokens for tokens, word in zip(title_tokens, title_words) if word not in stop_words(language)]
+    content = [
+        tokens for tokens, word in zip(title_tokens, title_words, strict=False) if word not in stop_words(language)
+    ]
     if content:
         score += 4 * sum(1 for tokens in content if tokens & wanted) / len(content)
     return score
@@ -439,8 +419,9 @@ def _has_phrase(words, phrase):
 
 
 def _visible_now(alias):
-    """SQL (and params) true for the rows of `alias` that patients may see now (see SearchDocument)."""
-    return f"{alias}.visible_from <= %s", [connection.ops.adapt_datetimefield_value(timezone.now())]
+    """SQL (and params) true for the rows of `alias` that patients may see now: the published rule (models.py)."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return f"({visible_sql(alias)})", [now, now]
 
 
 # --- Engines -------------------------------------------------------------------------------------------------------
@@ -515,7 +496,8 @@ class SQLiteEngine(Engine):
 
     def _where(self, match, language):
         visible, params = _visible_now("d")
-        # The index (migration 0004) holds id, language and visible_from: the long texts are never read here.
+        # The index (migrations 0004, 0013) holds id, language and both visibility bounds: the long texts are never
+        # read here.
         sql = (
             f"FROM {self.TABLE} JOIN education_searchdocument d INDEXED BY search_document_visible "
             f"ON d.id = {self.TABLE}.rowid "
@@ -592,7 +574,7 @@ class PostgreSQLEngine(Engine):
             head = [(doc.title, "A"), (doc.summary, "B")]
             rows.append(
                 (
-                    doc.pk, doc.language, doc.kind, doc.object_id, doc.visible_from,
+                    doc.pk, doc.language, doc.kind, doc.object_id, doc.visible_from, doc.visible_until,
                     self._vector([*head, (doc.body, "C")], doc.language),
                     # No stems: a smaller vector ranks faster, and a match by stem is a fallback, ranked here anyway.
                     self._vector([*head, (doc.body[: self.RANKED_BODY], "C")], doc.language, stems=False),
@@ -600,11 +582,11 @@ class PostgreSQLEngine(Engine):
             )
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {self.TABLE} (document_id, language, kind, object_id, visible_from, vector, rank_vector) "
-                "VALUES (%s, %s, %s, %s, %s, %s::tsvector, %s::tsvector) "
+                f"INSERT INTO {self.TABLE} (document_id, language, kind, object_id, visible_from, visible_until, "
+                "vector, rank_vector) VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector) "
                 "ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, kind = EXCLUDED.kind, "
-                "object_id = EXCLUDED.object_id, visible_from = EXCLUDED.visible_from, vector = EXCLUDED.vector, "
-                "rank_vector = EXCLUDED.rank_vector",
+                "object_id = EXCLUDED.object_id, visible_from = EXCLUDED.visible_from, "
+                "visible_until = EXCLUDED.visible_until, vector = EXCLUDED.vector, rank_vector = EXCLUDED.rank_vector",
                 rows,
             )
 
@@ -671,7 +653,7 @@ def _documents(kind, item):
         documents.append(
             SearchDocument(
                 kind=kind.name, object_id=item.pk, language=language, title=title, summary=summary, body=body,
-                visible_from=item.visible_from,
+                visible_from=item.visible_from, visible_until=item.visible_until,
             )
         )
     return documents
@@ -680,7 +662,7 @@ def _documents(kind, item):
 @transaction.atomic
 def index_item(item):
     """Write `item`'s text, in every language, to the search index."""
-    kind = KIND_BY_MODEL[item._meta.concrete_model]
+    kind = kind_for_model(item)
     documents = []
     for document in _documents(kind, item):
         saved, _created = SearchDocument.objects.update_or_create(
@@ -692,6 +674,7 @@ def index_item(item):
                 "summary": document.summary,
                 "body": document.body,
                 "visible_from": document.visible_from,
+                "visible_until": document.visible_until,
             },
         )
         documents.append(saved)
@@ -700,7 +683,7 @@ def index_item(item):
 
 @transaction.atomic
 def unindex_item(item):
-    kind = KIND_BY_MODEL[item._meta.concrete_model]
+    kind = kind_for_model(item)
     documents = SearchDocument.objects.filter(kind=kind.name, object_id=item.pk)
     get_engine().remove(list(documents.values_list("pk", flat=True)))
     documents.delete()
@@ -713,7 +696,7 @@ def rebuild_index(chunk_size=500):
     engine.clear()
     SearchDocument.objects.all().delete()
     counts = {}
-    for kind in KINDS.values():
+    for kind in kinds().values():
         counts[kind.name] = 0
         batch = []
         for item in kind.model.objects.order_by("pk").iterator(chunk_size=chunk_size):
@@ -724,19 +707,23 @@ def rebuild_index(chunk_size=500):
                 batch = []
         if batch:
             engine.store(SearchDocument.objects.bulk_create(batch))
+    page_cache.bump([page_cache.LISTS])  # the index's own rows bump nothing (education.cache): search pages change
     return counts
 
 
 def _item_saved(sender, instance, **kwargs):
-    index_item(instance)
+    if kind_for_model(sender):  # still registered
+        index_item(instance)
 
 
 def _item_deleted(sender, instance, **kwargs):
-    unindex_item(instance)
+    if kind_for_model(sender):
+        unindex_item(instance)
 
 
 def connect_signals():
-    for kind in KINDS.values():
+    """Index the registered types on save and delete (called from the app's ready(), again after a registration)."""
+    for kind in kinds().values():
         post_save.connect(_item_saved, sender=kind.model, dispatch_uid=f"search-index-{kind.name}")
         post_delete.connect(_item_deleted, sender=kind.model, dispatch_uid=f"search-unindex-{kind.name}")
 
@@ -796,9 +783,10 @@ class _Matches:
         rows = self._fetch(page.start, limit) if limit else []
         # Items are read once more through published(), the one rule, in case one changed since the count.
         items = {}
-        for name in {row[1] for row in rows}:
+        registered = kinds()
+        for name in {row[1] for row in rows} & set(registered):
             ids = [row[2] for row in rows if row[1] == name]
-            items |= {(name, item.pk): item for item in KINDS[name].model.objects.published().filter(pk__in=ids)}
+            items |= {(name, item.pk): item for item in registered[name].model.objects.published().filter(pk__in=ids)}
         tokens = {token for term in self.match.terms for token in term.tokens(self.match.use_stems)}
         hits = []
         with translation.override(self.language):
@@ -806,7 +794,7 @@ class _Matches:
                 item = items.get((name, object_id))
                 if item is None:
                     continue
-                kind = KINDS[name]
+                kind = registered[name]
                 title = getattr(item, kind.title_field)
                 snippet = highlight(f"{summary} {body}".strip(), tokens, self.language)
                 hits.append(Hit(name, str(kind.label), title, item.get_absolute_url(), render_snippet(snippet)))

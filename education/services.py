@@ -3,6 +3,8 @@
 Every step checks the user's role itself, so the rules hold for a crafted POST as well as for the buttons, and
 writes a WorkflowEvent (who, when, language, version). Admin views and actions only call these functions.
 """
+from typing import NamedTuple
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,7 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Approval, Status, Step, WorkflowEvent, quality_report
+from .models import Approval, Status, Step, WorkflowEvent
 
 
 def can_publish(user, model):
@@ -23,7 +25,8 @@ def can_publish(user, model):
 
 
 def can_edit(user, item):
-    """Anyone who may change this kind of item may edit it, published or not: a live item's changes wait in its draft."""
+    """Anyone who may change this kind of item may edit it, published or not: a live item's changes wait in its
+    draft."""
     opts = item._meta
     return user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
@@ -70,11 +73,16 @@ def _set_links(item, links):
         getattr(item, name).set(ids)
 
 
+class Edit(NamedTuple):
+    voided: list  # the languages whose approval the edit voided
+    open_claims: list  # risky phrases of the working text that no reviewer has acknowledged
+
+
 @transaction.atomic
 def save_changes(*, item, user, values, other=None, acknowledge=False):
     """Store an edit. A live item keeps its live text: the edit becomes (or updates) its draft; otherwise the row
     takes the edit. `other` holds fields outside the approved text (publishing times, order), written to the row.
-    Returns the languages whose approval the edit voided."""
+    `acknowledge`: the reviewer accepts the risky phrases of the text saved. Returns an Edit."""
     if not can_edit(user, item):
         raise PermissionDenied
     current = _lock(item)
@@ -86,19 +94,17 @@ def save_changes(*, item, user, values, other=None, acknowledge=False):
         for name, value in (other or {}).items():
             setattr(current, name, value)
         if acknowledge:  # a reviewer's word on the phrases flagged in the pending text
-            current.claims_acknowledged = [c for r in quality_report(current.working_copy()).values() for c in r["claims"]]
-            current.claims_acknowledged_at, current.claims_acknowledged_by = timezone.now(), user
+            current.acknowledge_claims(current.checks(current.working_copy()), user)
         _save(current, user, ["draft", *(other or {})])
     else:
-        current.acknowledging_claims = acknowledge
         links = apply_values(current, values | (other or {}))
         current.updated_by = user
-        current.save()
+        current.save(acknowledged_by=user if acknowledge else None)
         _set_links(current, links)
     voided = [code for code in before if code not in current.approved_languages()]
     record(current, Step.EDITED, user, language=",".join(voided))
     item.refresh_from_db()
-    return voided
+    return Edit(voided, current.open_claims())
 
 
 def _people_who_may_publish(model):

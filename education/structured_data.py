@@ -1,13 +1,7 @@
 """schema.org JSON-LD for search engines and assistants: who reviewed a page, when, and what a procedure involves."""
 from django.utils import translation
-from django.utils.html import strip_tags
 
-from .text import render_markdown
-
-
-def _plain(markdown_text):
-    # JSON-LD carries plain text: the sanitised HTML with its tags removed.
-    return strip_tags(render_markdown(markdown_text)).strip()
+from .text import plain_text as _plain  # the same text search indexes: no tags, and no HTML entities (JSON is not HTML)
 
 
 def _reviewed(item):
@@ -53,7 +47,11 @@ def procedure_data(procedure, url):
             "@type": "MedicalProcedure",
             "name": procedure.title,
             "description": procedure.summary,
-            **{key: _plain(getattr(procedure, field)) for key, field in procedure_fields.items() if getattr(procedure, field)},
+            **{
+                key: _plain(getattr(procedure, field))
+                for key, field in procedure_fields.items()
+                if getattr(procedure, field)
+            },
         },
     }
 

@@ -1,10 +1,12 @@
 """Clean the text editors type, and turn their Markdown into HTML that is safe to show patients."""
 import functools
+import html
 import re
 
 import markdown
 import nh3
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 # Line ends in every spelling (Windows, old Mac, a word processor's line and page breaks, NEL) become "\n".
@@ -91,3 +93,28 @@ def render_markdown(text):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+# The text of a Markdown field as patients read it, without markup: what search indexes and JSON-LD carries.
+HEADING_END = " — "  # what separates a heading from the text under it
+BLOCK_END = re.compile(r"</(h[1-6]|p|li|td|th|blockquote|pre)>")
+SENTENCE_END = re.compile(r"[.!?:;…]\s*$")
+
+
+def plain_text(markdown_text):
+    """The words a patient reads in a Markdown field, without markup, a heading kept apart from its text."""
+    rendered = render_markdown(markdown_text or "")
+    pieces, position = [], 0
+    for end in BLOCK_END.finditer(rendered):
+        block = html.unescape(strip_tags(rendered[position : end.start()].replace("<", " <"))).strip()
+        position = end.end()
+        if not block:
+            continue
+        if end.group(1).startswith("h"):
+            block = block.rstrip(".:") + HEADING_END.rstrip()
+        elif not SENTENCE_END.search(block):
+            block += "."  # list items and table cells read as separate phrases, not one run-on sentence
+        pieces.append(block)
+    # render_markdown escapes every literal "<", so each one left opens a tag; the space keeps words apart.
+    pieces.append(html.unescape(strip_tags(rendered[position:].replace("<", " <"))).strip())
+    return " ".join(piece for piece in pieces if piece)

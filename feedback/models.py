@@ -1,7 +1,6 @@
 """What patients tell us about a page: helpful or not, and what was missing or unclear. No personal data is kept."""
 import datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -15,10 +14,10 @@ SHARE_DAYS = 90
 
 
 def feedback_models():
-    """Every kind of patient content that takes feedback: the publishable models of the education app."""
-    from education.models import Publishable
+    """Every kind of patient content that takes feedback: the registered content types (education/registry.py)."""
+    from education import registry
 
-    return [model for model in apps.get_app_config("education").get_models() if issubclass(model, Publishable)]
+    return registry.models()
 
 
 def model_for_kind(kind):
@@ -65,8 +64,8 @@ def annotate_share(queryset):
         created_at__gte=since,
     ).order_by()
 
-    def counted(condition=Q()):
-        counts = recent.filter(condition).values("object_id").annotate(n=Count("pk")).values("n")
+    def counted(condition=None):
+        counts = recent.filter(condition or Q()).values("object_id").annotate(n=Count("pk")).values("n")
         return models.functions.Coalesce(Subquery(counts), 0)
 
     return queryset.annotate(feedback_total=counted(), feedback_helpful=counted(Q(helpful=True)))

@@ -30,7 +30,9 @@ def make_source(**overrides):
 
 def make_topic(**overrides):
     n = _next()
-    fields = {"name_en": f"Topic {n}", "name_it": f"Argomento {n}", "slug_en": f"topic-{n}", "slug_it": f"argomento-{n}"}
+    fields = {
+        "name_en": f"Topic {n}", "name_it": f"Argomento {n}", "slug_en": f"topic-{n}", "slug_it": f"argomento-{n}"
+    }
     return Topic.objects.create(**(fields | overrides))
 
 

@@ -682,9 +682,9 @@ ITEMS = [
         "it": (
             "Herpes labiale",
             "Piccole vesciche intorno alle labbra causate dal virus herpes simplex.",
-            "L'herpes labiale inizia con un formicolio, poi compaiono piccole vesciche che fanno la crosta e guariscono "
-            "in una decina di giorni. Sole, raffreddore o stress possono farlo tornare. La crema antivirale funziona "
-            "meglio al primo formicolio. Non baciare i neonati quando ce l'hai.",
+            "L'herpes labiale inizia con un formicolio, poi compaiono piccole vesciche che fanno la crosta e "
+            "guariscono in una decina di giorni. Sole, raffreddore o stress possono farlo tornare. La crema "
+            "antivirale funziona meglio al primo formicolio. Non baciare i neonati quando ce l'hai.",
         ),
     }),
     ("hives", "article", "infections", {

@@ -11,10 +11,19 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from education.admin_site import PUBLISHABLE_MODELS
+from education.registry import models as content_models
 from education.rules import ClaimRule
 
-from .factories import make_article, make_clinician, make_faq, make_page, make_procedure, make_source, make_staff, make_topic
+from .factories import (
+    make_article,
+    make_clinician,
+    make_faq,
+    make_page,
+    make_procedure,
+    make_source,
+    make_staff,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +94,7 @@ def _admin_pages(user):
         for obj in model._base_manager.all()[:1]:
             yield reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
             yield reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
-            if model in PUBLISHABLE_MODELS:
+            if model in content_models():
                 yield reverse(f"admin:{opts.app_label}_{opts.model_name}_signoff", args=[obj.pk])
                 yield reverse(f"admin:{opts.app_label}_{opts.model_name}_compare", args=[obj.pk])
 

@@ -21,7 +21,16 @@ from reversion.models import Revision, Version
 from education import backup
 from education.models import Article, Image, ProcedureNote
 
-from .factories import make_image, make_article, make_clinic, make_faq, make_page, make_procedure, make_source, make_topic
+from .factories import (
+    make_article,
+    make_clinic,
+    make_faq,
+    make_image,
+    make_page,
+    make_procedure,
+    make_source,
+    make_topic,
+)
 from .utils import form_data
 
 pytestmark = pytest.mark.django_db
@@ -418,7 +427,7 @@ def test_a_format_1_backup_from_before_history_was_kept_still_restores(tmp_path)
 
 def test_staff_rules_replace_the_shipped_ones_of_a_freshly_migrated_database(tmp_path, image_files):
     from education.quality import find_risky_claims
-    from education.rules import ClaimRule, ClaimRulesVersion, seed_shipped_rules
+    from education.rules import ClaimRule, seed_shipped_rules
 
     make_content()
     ClaimRule.objects.filter(language="en", pattern="miracle").update(active=False)
@@ -426,7 +435,7 @@ def test_staff_rules_replace_the_shipped_ones_of_a_freshly_migrated_database(tmp
     before = snapshot()
     call_command("export_content", str(tmp_path / "b"), verbosity=0)
     empty_the_database()
-    seed_shipped_rules(ClaimRule, ClaimRulesVersion)  # what migrate leaves in a new database
+    seed_shipped_rules(ClaimRule)  # what migrate leaves in a new database
     assert find_risky_claims("A miracle.", "en")
 
     call_command("import_content", str(tmp_path / "b"), verbosity=0)

@@ -57,7 +57,7 @@ def test_benchmark_rotates_through_addresses_that_all_work(client):
     for language, kinds in addresses.items():
         assert set(kinds) == {"home", "topic", "article", "procedure", "faq", "search"}
         assert len(kinds["article"]) == 30 and len(set(kinds["search"])) == len(kinds["search"]) > 500
-        for name, paths in kinds.items():
+        for paths in kinds.values():
             for path in paths[:40]:
                 response = client.get(path)
                 assert response.status_code == 200, path

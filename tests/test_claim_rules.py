@@ -8,8 +8,9 @@ from django.db import connection
 from django.urls import reverse
 
 from education import quality, rules
+from education.cache import TABLE as VERSIONS_TABLE
 from education.quality import find_risky_claims
-from education.rules import ClaimRule, ClaimRulesVersion
+from education.rules import ClaimRule
 
 from .factories import make_article, make_staff
 from .test_claims_corpus import labelled
@@ -122,7 +123,7 @@ def test_a_rule_saved_by_another_worker_is_used_here_on_the_next_check():
             f"INSERT INTO {ClaimRule._meta.db_table} (language, category, pattern, reason, suggestion, active, "
             "updated_at) VALUES ('en', 'promise', 'skin like new', 'r', 's', TRUE, CURRENT_TIMESTAMP)"
         )
-        cursor.execute(f"UPDATE {ClaimRulesVersion._meta.db_table} SET token = 'from-another-worker'")
+        cursor.execute(f"UPDATE {VERSIONS_TABLE} SET version = 12345 WHERE scope = 'claimrules'")
 
     assert [c.phrase for c in find_risky_claims("You get skin like new.", "en")] == ["skin like new"]
 

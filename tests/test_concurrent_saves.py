@@ -72,7 +72,7 @@ def test_eight_sessions_saving_one_article_at_once_lose_nothing(tmp_path):
             assert len(versions) == 1, "every session starts from the same version"
             start = threading.Barrier(SESSIONS)
 
-            def save(n):
+            def save(n, round_number=round_number, forms=forms, start=start):
                 text = f"Round {round_number}, text of editor {n}."
                 data = [(k, text if k == "body_en" else v) for k, v in forms[n]] + [("_save", "Save")]
                 start.wait()

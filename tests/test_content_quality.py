@@ -6,7 +6,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from education import quality
 from education.models import Article, Status
 
 from .factories import make_article, make_clinician, make_faq, make_procedure, make_staff
@@ -141,8 +140,7 @@ def test_publish_action_refuses_open_phrases(client, reviewer):
 
 def test_a_new_phrase_after_acknowledgement_is_open_again(reviewer):
     article = make_article(body_en=SEED_SENTENCE)
-    article.acknowledging_claims = True
-    article.save()
+    article.save(acknowledged_by=reviewer)
     assert article.open_claims() == []
     article.body_en += " Results are guaranteed for everyone."
     assert [c["phrase"] for c in article.open_claims()] == ["guaranteed"]

@@ -35,12 +35,14 @@ def portal_without_database(tmp_path):
         sock.bind(("127.0.0.1", 0))
         closed = sock.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))} | {
-        "DJANGO_SETTINGS_MODULE": "clinic.settings", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SETTINGS_MODULE": "clinic.settings", "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_LOCAL_HTTP": "1", "DJANGO_CACHE_URL": "",
         "DJANGO_MEDIA_ROOT": str(tmp_path / "media"), "DATABASE_URL": f"postgres://clinic@127.0.0.1:{closed}/clinic",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "tests.serving:application", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "gunicorn", "tests.serving:application", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}"],
         env=env, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"

@@ -1,4 +1,4 @@
-"""Issue 18, the rest of the editing screen: checks while typing, the preview of the unsaved form, comparing versions."""
+"""Issue 18, the rest of the editing screen: checks while typing, the unsaved form's preview, comparing versions."""
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model

@@ -230,7 +230,9 @@ def test_editing_an_article_leaves_other_item_pages_cached(client, django_assert
     assert "Edited again" in client.get("/en/").text
 
 
-def test_unpublishing_an_article_refreshes_the_treatment_page_that_lists_it(client, admin_user, django_assert_num_queries):
+def test_unpublishing_an_article_refreshes_the_treatment_page_that_lists_it(
+    client, admin_user, django_assert_num_queries
+):
     procedure = make_procedure()
     article = make_article(title_en="Related advice")
     article.procedures.add(procedure)

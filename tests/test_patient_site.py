@@ -26,7 +26,8 @@ def json_ld(response):
 def site():
     topic = make_topic(slug_en="acne", slug_it="acne-it")
     procedure = make_procedure(
-        topics=[topic], slug_en="micro", slug_it="micro-it", before_en="Do not wear make-up.", during_en="Tiny injections.",
+        topics=[topic], slug_en="micro", slug_it="micro-it", before_en="Do not wear make-up.",
+        during_en="Tiny injections.",
         aftercare_en="Do not rub the area.", duration_en="30 minutes", downtime_en="None",
     )
     article = make_article(topics=[topic], slug_en="botox", slug_it="botox-it")

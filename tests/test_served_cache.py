@@ -177,7 +177,8 @@ def redis_url(tmp_path):
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     port = free_port()
     process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
         stdout=subprocess.DEVNULL,
     )
     try:

@@ -98,7 +98,8 @@ def test_editor_edit_of_a_live_item_leaves_the_live_page_byte_for_byte(client, r
 
     client.force_login(editor)
     edit(client, article, body_en="Two weeks.", body_it="Due settimane.")
-    assert article.body_en == "About a month." and article.draft == {"body_en": "Two weeks.", "body_it": "Due settimane."}
+    assert article.body_en == "About a month."
+    assert article.draft == {"body_en": "Two weeks.", "body_it": "Due settimane."}
     for code in ("en", "it"):
         assert live_bytes(patient_page(client, article, code)) == before[code]
 

@@ -31,7 +31,8 @@ def test_published_content_gets_approvals_of_its_current_text():
     doctor = Clinician.objects.create(name="Dr Old", role_en="Dermatologist", role_it="Dermatologa")
     common = {"status": "published", "publish_at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)}
     both = Article.objects.create(
-        title_en="Both", title_it="Entrambi", slug="both", slug_en="both", slug_it="entrambi", summary_en="S.", summary_it="R.",
+        title_en="Both", title_it="Entrambi", slug="both", slug_en="both", slug_it="entrambi",
+        summary_en="S.", summary_it="R.",
         body_en="Body.", body_it="Testo.", reviewed_by=doctor, last_reviewed=datetime.date(2026, 3, 4), **common
     )
     english_only = Article.objects.create(
@@ -43,7 +44,9 @@ def test_published_content_gets_approvals_of_its_current_text():
     try:
         migrate(AFTER)
         migrate(latest())
-        from education.models import Approval, Article as CurrentArticle, Page as CurrentPage, Status
+        from education.models import Approval, Status
+        from education.models import Article as CurrentArticle
+        from education.models import Page as CurrentPage
 
         both_now = CurrentArticle.objects.get(pk=both.pk)
         assert {(a.language, a.number, a.clinician.name, a.approved_on) for a in both_now.approvals()} == {

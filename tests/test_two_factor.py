@@ -1,4 +1,5 @@
-"""Staff sign-in a clinic can defend: two-step sign-in, throttling behind a trusted proxy, idle expiry, a sign-in log."""
+"""Staff sign-in a clinic can defend: two-step sign-in, throttling behind a trusted proxy, idle expiry, a sign-in
+log."""
 import datetime
 import os
 import subprocess

@@ -259,7 +259,9 @@ def review_dates(time_machine):
         "overdue": make_article(title_en="Overdue article", next_review_due=datetime.date(2026, 10, 1)),
         "soon": make_procedure(title_en="Soon procedure", next_review_due=datetime.date(2026, 11, 20)),
         "later": make_article(title_en="Later article", next_review_due=datetime.date(2027, 3, 1)),
-        "draft": make_faq(question_en="Draft question?", status=Status.DRAFT, next_review_due=datetime.date(2026, 1, 1)),
+        "draft": make_faq(
+            question_en="Draft question?", status=Status.DRAFT, next_review_due=datetime.date(2026, 1, 1)
+        ),
     }
 
 

@@ -18,7 +18,7 @@ def _page(context):
     state = getattr(holder, "_glossary", None)
     if state is None:
         state = {"version": glossary_version(context.get("request")), "used": []}
-        setattr(holder, "_glossary", state)
+        holder._glossary = state
     return state
 
 

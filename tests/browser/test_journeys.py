@@ -164,7 +164,9 @@ def test_editor_writes_an_illustrated_article_a_reviewer_publishes_it_and_patien
     with editor.expect_popup() as popup_opened:
         editor.click("#add_id_image")
     popup = popup_opened.value
-    popup.set_input_files("#id_file", {"name": "cream.png", "mimeType": "image/png", "buffer": image_bytes(900, 600, "PNG")})
+    popup.set_input_files(
+        "#id_file", {"name": "cream.png", "mimeType": "image/png", "buffer": image_bytes(900, 600, "PNG")}
+    )
     _fill_in_tabs(popup, "alt", alts)
     popup.click("input[name=_save]")
     popup.wait_for_event("close")

@@ -7,7 +7,6 @@ import pytest
 from django.utils import translation
 
 from education.models import Article
-
 from tests.factories import make_clinician
 
 from .conftest import DESKTOP, axe_violations, expect, log_in

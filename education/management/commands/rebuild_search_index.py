@@ -1,8 +1,8 @@
-"""Rebuild the site search index from every article, procedure note and FAQ, in every language."""
+"""Rebuild the site search index from every content type the registry says search indexes, in every language."""
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from education.search import KINDS, rebuild_index
+from education.search import kinds, rebuild_index
 
 
 class Command(BaseCommand):
@@ -14,7 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, verbosity=1, **options):
         counts = rebuild_index()
         if verbosity:
+            registered = kinds()
             described = ", ".join(
-                f"{count} {KINDS[name].model._meta.verbose_name_plural}" for name, count in counts.items()
+                f"{count} {registered[name].model._meta.verbose_name_plural}" for name, count in counts.items()
             )
             self.stdout.write(f"Search index rebuilt: {described}, in {len(settings.LANGUAGES)} languages.")

@@ -6,7 +6,7 @@ from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
-from education.admin_site import PUBLISHABLE_MODELS
+from education import registry
 from education.models import REVIEW_DUE_SOON_DAYS
 from feedback.models import Feedback
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         scheme = "https" if getattr(settings, "HTTPS_ONLY", False) else "http"
         base_url = (base_url or f"{scheme}://{settings.ALLOWED_HOSTS[0]}").rstrip("/")
         lines = []
-        for model in PUBLISHABLE_MODELS:
+        for model in registry.reviewed_models():
             items = list(model.objects.review_due(within_days=days).order_by("next_review_due"))
             unread = Feedback.objects.unread_counts(model, [item.pk for item in items])
             for item in items:

@@ -1,0 +1,135 @@
+"""The kinds of content patients read, each declared once.
+
+Roles, the review-due list and command, search, sitemaps, the page cache, feedback, demo loading and the backup all
+read `content_types()` instead of keeping their own list, so a new kind is one entry here (README: "Adding a content
+type"). tests/test_registry.py fails when a Publishable model has no entry, or its translation options lack a field
+the workflow needs.
+"""
+import contextlib
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import FAQ, Article, Page, ProcedureNote
+
+# Per-language fields every reviewed type must translate: the workflow stamps and the approval of each language.
+WORKFLOW_TRANSLATIONS = ("text_changed", "text_version", "made_from", "reviewed_by", "last_reviewed", "approval")
+
+
+@dataclass(frozen=True)
+class SearchFields:
+    """What the site search indexes of one type: its text in three weights (title A, summary B, body C)."""
+
+    kind: str  # stored in SearchDocument.kind; never rename it without rebuilding the index
+    label: str  # what a result says the page is
+    title: str
+    summary: tuple = ()
+    body: tuple = ()
+    markdown: frozenset = frozenset()  # the body fields written in Markdown (read as plain text)
+    prior: float = 0.0  # among pages that match equally well, the higher comes first
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    section: str  # /sitemap.xml?section=...
+    priority: float | None = None
+    changefreq: str | None = None
+
+
+@dataclass(frozen=True)
+class ContentType:
+    model: type
+    url_name: str  # the page of one item (namespaced URL name)
+    list_url_name: str | None = None  # the page listing them, if any
+    search: SearchFields | None = None
+    sitemap: SitemapEntry | None = None
+    reviewed: bool = True  # signed off by a clinician: a publish permission, and listed when its review is due
+    site_wide: bool = False  # every page shows these (the footer links the pages about the service)
+
+    @property
+    def model_name(self):
+        return self.model._meta.model_name
+
+
+_TYPES = [
+    ContentType(
+        Article,
+        "education:article",
+        list_url_name="education:articles",
+        search=SearchFields(
+            "article", _("Article"), "title", ("summary",), ("body",), frozenset({"body"}), prior=1.0
+        ),
+        sitemap=SitemapEntry("articles"),
+    ),
+    # The model is a "procedure note" for staff and its URL name "procedure"; patients read "Treatment".
+    ContentType(
+        ProcedureNote,
+        "education:procedure",
+        list_url_name="education:procedures",
+        search=SearchFields(
+            "procedure",
+            _("Treatment"),
+            "title",
+            ("summary",),
+            (*ProcedureNote.KEY_FACTS, *ProcedureNote.SECTIONS),
+            frozenset(ProcedureNote.SECTIONS),
+            prior=2.0,
+        ),
+        sitemap=SitemapEntry("procedures"),
+    ),
+    ContentType(
+        FAQ,
+        "education:faq_detail",
+        list_url_name="education:faq",
+        search=SearchFields("faq", _("Question and answer"), "question", (), ("answer",), frozenset({"answer"})),
+    ),
+    ContentType(Page, "education:page", sitemap=SitemapEntry("about"), site_wide=True),
+]
+
+
+def content_types():
+    """Every registered type, in the order lists and the sitemap show them."""
+    return list(_TYPES)
+
+
+def models():
+    return [entry.model for entry in _TYPES]
+
+
+def reviewed_models():
+    return [entry.model for entry in _TYPES if entry.reviewed]
+
+
+def for_model(model):
+    """The entry of `model` (or of the model an instance belongs to), or None."""
+    model = getattr(model, "_meta", None) and model._meta.concrete_model
+    return next((entry for entry in _TYPES if entry.model is model), None)
+
+
+def missing_translations(entry):
+    """Fields `entry`'s model must translate but its TranslationOptions leave out (empty when all is well)."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        translated = set(translator.get_options_for_model(entry.model).fields)
+    except NotRegistered:
+        translated = set()
+    needed = (*entry.model.required_translations, *(WORKFLOW_TRANSLATIONS if entry.reviewed else ()))
+    return [name for name in needed if name not in translated]
+
+
+def searched():
+    return [entry for entry in _TYPES if entry.search]
+
+
+@contextlib.contextmanager
+def registered(entry, replacing=None):
+    """Register `entry` for the duration of a block (tests): in place of `replacing`'s entry when given."""
+    saved = list(_TYPES)
+    if replacing is not None:
+        _TYPES[:] = [other for other in _TYPES if other.model is not replacing]
+    _TYPES.append(entry)
+    try:
+        yield entry
+    finally:
+        _TYPES[:] = saved
