@@ -2,12 +2,11 @@
 from django.utils import translation
 from django.utils.html import strip_tags
 
-from .text import render_markdown
 
 
-def _plain(markdown_text):
-    # JSON-LD carries plain text: the sanitised HTML with its tags removed.
-    return strip_tags(render_markdown(markdown_text)).strip()
+def _plain(item, field):
+    # JSON-LD carries plain text: the sanitised HTML stored at save, with its tags removed.
+    return strip_tags(item.html(field)).strip()
 
 
 def _reviewed(item):
@@ -53,7 +52,7 @@ def procedure_data(procedure, url):
             "@type": "MedicalProcedure",
             "name": procedure.title,
             "description": procedure.summary,
-            **{key: _plain(getattr(procedure, field)) for key, field in procedure_fields.items() if getattr(procedure, field)},
+            **{key: _plain(procedure, field) for key, field in procedure_fields.items() if getattr(procedure, field)},
         },
     }
 
@@ -67,7 +66,7 @@ def faq_data(faqs):
             {
                 "@type": "Question",
                 "name": faq.question,
-                "acceptedAnswer": {"@type": "Answer", "text": _plain(faq.answer)},
+                "acceptedAnswer": {"@type": "Answer", "text": _plain(faq, "answer")},
             }
             for faq in faqs
         ],
