@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import images
 from .leaflets import Leaflet
-from .text import rendered_markdown, stored_html
 from .rules import ClaimRule, ClaimRulesVersion  # noqa: F401  (the staff's risky-claim rules: their own module)
+from .text import rendered_markdown, stored_html
 
 REVIEW_DUE_SOON_DAYS = 30
 

@@ -3,7 +3,6 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 
-
 def _plain(item, field):
     # JSON-LD carries plain text: the sanitised HTML stored at save, with its tags removed.
     return strip_tags(item.html(field)).strip()
