@@ -26,6 +26,7 @@ from django.utils import timezone, translation  # noqa: E402
 
 from education import search  # noqa: E402
 from education.cache import bump_content_version  # noqa: E402
+from education.text import rendered_markdown  # noqa: E402
 from education.models import (  # noqa: E402
     FAQ,
     Approval,
@@ -107,6 +108,13 @@ def published(rng, clinicians, now):
     }
 
 
+def with_html(items):
+    """bulk_create skips save(): store each item's Markdown as HTML here, as save() would (Publishable.rendered)."""
+    for item in items:
+        item.rendered = rendered_markdown(item, item.markdown_fields)
+        yield item
+
+
 def build(size):
     rng = random.Random(8)
     now = timezone.now()
@@ -140,7 +148,7 @@ def build(size):
     )
     section = lambda r, lang: markdown_text(r, lang, 600)  # noqa: E731
     procedures = ProcedureNote.objects.bulk_create(
-        (
+        with_html(
             ProcedureNote(
                 slug_en=f"procedure-{n}", slug_it=f"trattamento-{n}", duration_en="30 minutes", duration_it="30 minuti",
                 **both(rng, "title", lambda r, lang: sentence(r, lang, (2, 4)).rstrip(".")),
@@ -154,7 +162,7 @@ def build(size):
     )
     articles = []
     for start in range(0, counts["articles"], BATCH):
-        articles += Article.objects.bulk_create(
+        articles += Article.objects.bulk_create(with_html(
             Article(
                 slug_en=f"article-{n}", slug_it=f"articolo-{n}",
                 **both(rng, "title", lambda r, lang: sentence(r, lang, (3, 7)).rstrip(".")),
@@ -163,9 +171,9 @@ def build(size):
                 **published(rng, clinicians, now),
             )
             for n in range(start, min(start + BATCH, counts["articles"]))
-        )
+        ))
     FAQ.objects.bulk_create(
-        (
+        with_html(
             FAQ(
                 topic=topics[n % TOPICS], order=n, article=articles[n * 7 % len(articles)] if n % 2 else None,
                 procedure=procedures[n % len(procedures)] if n % 3 == 0 else None,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from . import images
 from .leaflets import Leaflet
 from .rules import ClaimRule  # noqa: F401  (the staff's risky-claim rules: their own module)
+from .text import rendered_markdown, stored_html
 
 REVIEW_DUE_SOON_DAYS = 30
 
@@ -201,6 +202,7 @@ def translated_text_fields(model, localized=True):
 # What save() computes, so a save limited to some fields still stores it.
 QUALITY_FIELDS = (
     "quality",
+    "rendered",
     "claims_acknowledged",
     "claims_acknowledged_at",
     "claims_acknowledged_by",
@@ -410,6 +412,9 @@ class Publishable(Versioned):
         related_name="+",
         verbose_name=_("phrases acknowledged by"),
     )
+    # The sanitised HTML of every Markdown field in every language, made at save and filed by its text's digest
+    # ({digest: html}), so a page never renders Markdown and never shows HTML of a text it no longer holds.
+    rendered = models.JSONField(_("rendered text"), default=dict, blank=True, editable=False)
 
     objects = PublishableQuerySet.as_manager()
 
@@ -423,6 +428,8 @@ class Publishable(Versioned):
     shared_fields = ()
     # Fields that must say the same in every language before that language goes live (a procedure's safety text).
     safety_fields = ()
+    # The translated fields written in Markdown: stored as HTML too, at save (see `rendered`).
+    markdown_fields = ()
 
     class Meta:
         abstract = True
@@ -441,6 +448,8 @@ class Publishable(Versioned):
             # A save that leaves the text as it is (a draft, a status) keeps the checks of that text.
             self.__dict__.pop("_checks", None)  # fresh: the glossary may have changed since
             self.quality = self.checks()
+        if text_saved or not self.rendered:
+            self.rendered = rendered_markdown(self, self.markdown_fields)
         if acknowledged_by is not None:
             self.acknowledge_claims(self.quality, acknowledged_by)
         if update_fields is not None:
@@ -466,6 +475,12 @@ class Publishable(Versioned):
         return is_visible(self.visible_from, self.visible_until, timezone.now())
 
     # The text patients read, and what a clinician approves ---------------------------------------------------------
+
+    def html(self, field):
+        """The sanitised HTML of Markdown `field` as shown in the active language (the fallback language's when
+        this one has no text), from what save() stored; text set since (a staff preview of pending changes) is
+        rendered now."""
+        return stored_html(self.rendered, getattr(self, field))
 
     @classmethod
     def language_fields(cls, language):
@@ -737,6 +752,7 @@ class ProcedureNote(Leaflet, Publishable):
         "when_to_contact",
     )
     KEY_FACTS = ("duration", "numbing", "downtime", "sessions")
+    markdown_fields = SECTIONS
     leaflet_prefix = "TRT"
 
     class Meta:
@@ -777,6 +793,7 @@ class Article(Leaflet, Publishable):
 
     required_translations = ("title", "slug", "summary", "body")
     readability_fields = ("body",)
+    markdown_fields = ("body",)
     shared_fields = ("image", "topics", "procedures", "sources")
     leaflet_prefix = "ART"
 
@@ -821,10 +838,11 @@ class FAQ(Publishable):
 
     required_translations = ("question", "answer")
     listing_fields = (
-        "question", "answer", "topic", "article", "procedure", "order",
+        "question", "answer", "rendered", "topic", "article", "procedure", "order",
         *(f"{name}_{code}" for name in ("reviewed_by", "last_reviewed") for code, _name in settings.LANGUAGES),
     )
     readability_fields = ("answer",)
+    markdown_fields = ("answer",)
     shared_fields = ("topic", "article", "procedure")
 
     class Meta:
@@ -858,6 +876,7 @@ class Page(Publishable):
 
     required_translations = ("title", "slug", "body")
     readability_fields = ("body",)
+    markdown_fields = ("body",)
 
     class Meta:
         ordering = ["title"]

@@ -1,5 +1,6 @@
 """Clean the text editors type, and turn their Markdown into HTML that is safe to show patients."""
 import functools
+import hashlib
 import html
 import re
 
@@ -118,3 +119,30 @@ def plain_text(markdown_text):
     # render_markdown escapes every literal "<", so each one left opens a tag; the space keeps words apart.
     pieces.append(html.unescape(strip_tags(rendered[position:].replace("<", " <"))).strip())
     return " ".join(piece for piece in pieces if piece)
+def text_digest(text):
+    """A short fingerprint of a text: what its stored HTML is filed under (see Publishable.rendered)."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def stored_html(rendered, text):
+    """The sanitised HTML of Markdown `text`: from `rendered` (made at save) when it holds this very text, otherwise
+    rendered now. Filed by the text's digest, the HTML can never belong to another text, whichever way it changed."""
+    if not text:
+        return ""
+    return (rendered or {}).get(text_digest(text)) or render_markdown(text)
+
+
+def rendered_markdown(item, fields):
+    """{digest: sanitised HTML} of each Markdown field of `item` in every language: what Publishable.rendered
+    stores. Also run by a migration on historical rows, so it reads only the per-language columns."""
+    from django.conf import settings
+    from modeltranslation.utils import build_localized_fieldname
+
+    rendered = {}
+    for field in fields:
+        for code, _name in settings.LANGUAGES:
+            # Cleaned as the save's own pre_save step will store it (a NUL is refused there, not here).
+            text = clean_text(getattr(item, build_localized_fieldname(field, code), None), refuse_nul=False)
+            if text:
+                rendered[text_digest(text)] = render_markdown(text)
+    return rendered

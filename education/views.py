@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import search, structured_data
-from .models import FAQ, Article, Page, ProcedureNote, Topic
+from .models import FAQ, Article, Page, ProcedureNote, Source, Topic
 
 
 def language_links(request, obj=None):
@@ -79,8 +79,9 @@ def published_procedures():
 
 
 def published_faqs():
+    """Published questions with what a list of them shows: answers and their reviewers (lists by topic add it)."""
     reviewers = (f"reviewed_by_{code}" for code, _name in settings.LANGUAGES)
-    return FAQ.objects.published().listed().select_related("topic", *reviewers)
+    return FAQ.objects.published().listed().select_related(*reviewers)
 
 
 @require_safe
@@ -126,27 +127,35 @@ def topic_detail(request, slug):
     return render(request, "education/topic_detail.html", context)
 
 
-@require_safe
-def article_detail(request, slug):
-    article = get_object_or_404(
-        Article.objects.visible_to(request.user)
+def item_detail(request, model, slug, *prefetch):
+    """The item an article or treatment page shows (published, or a staff preview), by its slug in the active
+    language: its reviewers and image in the same query; its topics, sources, published questions and `prefetch`
+    in one query each, with only the columns the page shows."""
+    return get_object_or_404(
+        model.objects.visible_to(request.user)
         .with_review()
         .select_related("image")
         .defer("quality", "claims_acknowledged")
         .by_slug(slug)
         .prefetch_related(
-            "topics",
-            "sources",
-            Prefetch("procedures", queryset=published_procedures()),
+            Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+            Prefetch("sources", queryset=Source.objects.only("title", "publisher", "year", "url")),
             Prefetch("faqs", queryset=published_faqs()),
+            *prefetch,
         )
     )
+
+
+@require_safe
+def article_detail(request, slug):
+    article = item_detail(request, Article, slug, Prefetch("procedures", queryset=published_procedures()))
     return render_item(request, *article_page(request, article), article)
 
 
 def article_page(request, article):
     """The template and context of an article's page (also the admin's preview of an unsaved form)."""
     context = {
+        "item": article,
         "article": article,
         "language_links": language_links(request, article),
         "structured_data": structured_data.article_data(article, request.build_absolute_uri()),
@@ -164,14 +173,7 @@ def _filled(procedure, names):
 
 @require_safe
 def procedure_detail(request, slug):
-    procedure = get_object_or_404(
-        ProcedureNote.objects.visible_to(request.user)
-        .with_review()
-        .select_related("image")
-        .defer("quality", "claims_acknowledged")
-        .by_slug(slug)
-        .prefetch_related("topics", "sources", Prefetch("faqs", queryset=published_faqs()))
-    )
+    procedure = item_detail(request, ProcedureNote, slug)
     return render_item(request, *procedure_page(request, procedure), procedure)
 
 
@@ -180,6 +182,7 @@ def procedure_page(request, procedure):
     # A treatment can be mentioned by hundreds of articles: the newest few, then the way to the rest by topic.
     articles = list(published_articles().filter(procedures=procedure)[: RELATED_ARTICLES + 1])
     context = {
+        "item": procedure,
         "procedure": procedure,
         "articles": articles[:RELATED_ARTICLES],
         "more_articles": len(articles) > RELATED_ARTICLES,
@@ -194,7 +197,7 @@ def procedure_page(request, procedure):
 @require_safe
 def faq_list(request):
     """Every question, grouped by topic, a page at a time; ?topic=<slug> keeps one topic's (an unknown one, all)."""
-    faqs = published_faqs()
+    faqs = published_faqs().select_related("topic")
     topic = Topic.objects.by_slug(request.GET["topic"]).first() if request.GET.get("topic") else None
     if topic is not None:
         faqs = faqs.filter(topic=topic)

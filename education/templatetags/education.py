@@ -22,6 +22,13 @@ def markdown_filter(text):
     return mark_safe(render_markdown(text))
 
 
+@register.filter
+def html(item, field):
+    """An item's Markdown field as the sanitised HTML stored at save: `{{ faq|html:"answer" }}`."""
+    # Safe to mark: Publishable.html returns render_markdown's sanitised output.
+    return mark_safe(item.html(field))
+
+
 @register.simple_tag
 def field_lang(obj, field):
     """` lang="en"` when the active language has no text of its own for this field and shows the fallback."""

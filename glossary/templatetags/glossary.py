@@ -25,8 +25,18 @@ def _page(context):
 @register.simple_tag(takes_context=True)
 def glossary_text(context, text):
     """Markdown rendered and sanitised (education.text), then the first use of each term on the page marked."""
+    return _marked(context, render_markdown(text))
+
+
+@register.simple_tag(takes_context=True)
+def glossary_field(context, item, field):
+    """An item's Markdown field as the sanitised HTML stored at save (Publishable.html), terms marked."""
+    return _marked(context, item.html(field))
+
+
+def _marked(context, sanitised_html):
     page = _page(context)
-    marked, new = mark(render_markdown(text), translation.get_language(), page["used"], page["version"])
+    marked, new = mark(sanitised_html, translation.get_language(), page["used"], page["version"])
     page["used"].extend(new)
     # Safe: the sanitiser's output, with only our own tags and escaped definitions added.
     return mark_safe(marked)
