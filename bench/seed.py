@@ -26,7 +26,6 @@ from django.utils import timezone, translation  # noqa: E402
 
 from education import search  # noqa: E402
 from education.cache import bump_content_version  # noqa: E402
-from education.text import rendered_markdown  # noqa: E402
 from education.models import (  # noqa: E402
     FAQ,
     Approval,
@@ -39,6 +38,7 @@ from education.models import (  # noqa: E402
     Status,
     Topic,
 )
+from education.text import rendered_markdown  # noqa: E402
 
 SIZES = {
     # 500 treatments, so the benchmark rotates through as many treatment pages as it asks for (bench/run.py).

@@ -81,7 +81,7 @@ def test_migration_fills_the_stored_html_of_rows_saved_before_it():
     saved = [article.rendered, procedure.rendered]
     Article.objects.update(rendered={})
     procedure._meta.model.objects.update(rendered={})
-    migration = importlib.import_module("education.migrations.0013_speed_stored_html")
+    migration = importlib.import_module("education.migrations.0015_stored_html")
     migration.fill_rendered(apps, None)
     for item, rendered in zip((article, procedure), saved, strict=True):
         item.refresh_from_db()
