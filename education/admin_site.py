@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _, gettext_noop
 
 from clinic.two_factor import TwoFactorLoginForm, required_for, setup_view
 
-from .models import FAQ, Article, Page, ProcedureNote
+from .models import FAQ, Article, Pack, Page, ProcedureNote
 
 PUBLISHABLE_MODELS = (Article, ProcedureNote, FAQ, Page)
+# pack: instruction packs have a medical review too.
+PUBLISHABLE_MODELS += (Pack,)
 
 # Strings staff see in the admin that Django's or a library's Italian catalogue leaves in English (new in Django 6,
 # or never translated). Listed here so `makemessages` keeps them in our catalogue, which takes precedence; the

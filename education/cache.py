@@ -46,6 +46,8 @@ NEXT_PUBLISH_CHECKED = "next-publish-checked"
 MOMENTS = {NEXT_PUBLISH, NEXT_PUBLISH_CHECKED}
 # The views that show one item (and the items related to it): their pages key on their own address's version.
 ITEM_PAGES = {"education:article", "education:procedure", "education:faq_detail", "education:page"}
+# pack: a pack's page is an item page too (its items reach it through the Pack.articles/procedures/faqs relations).
+ITEM_PAGES |= {"education:pack"}
 # Items every page shows (the footer lists the pages about the service): a change to one changes the whole site.
 SITE_WIDE_ITEMS = {"page"}
 # Rows only the search results read (the index, its vocabulary, the synonyms).

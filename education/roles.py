@@ -4,11 +4,16 @@ from django.db.models import Q
 
 PUBLISHABLE = ("article", "procedurenote", "faq", "page")
 SUPPORTING = ("topic", "source", "image", "synonym")
+# pack: instruction packs are publishable; their items and timeline rows are edited as part of the pack.
+PUBLISHABLE += ("pack",)
+PACK_PARTS = ("packitem", "timelineentry")
 EDITOR = [
     *(f"{action}_{model}" for model in PUBLISHABLE + SUPPORTING for action in ("add", "change", "view")),
     "view_clinician",
     "view_clinic",
     "view_claimrule",
+    # pack: the rows inside a pack are the pack's own text, so an editor adds, changes and removes them.
+    *(f"{action}_{model}" for model in PACK_PARTS for action in ("add", "change", "delete", "view")),
 ]
 REVIEWER = [
     *EDITOR,

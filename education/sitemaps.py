@@ -3,7 +3,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from .models import FAQ, Article, Page, ProcedureNote, Topic
+from .models import FAQ, Article, Pack, Page, ProcedureNote, Topic
 
 
 class I18nSitemap(Sitemap):
@@ -33,6 +33,11 @@ class ProcedureSitemap(PublishedSitemap):
 
 class PageSitemap(PublishedSitemap):
     model = Page
+
+
+# pack: published instruction packs have their own page in each language.
+class PackSitemap(PublishedSitemap):
+    model = Pack
 
 
 class TopicSitemap(I18nSitemap):
@@ -71,4 +76,5 @@ SITEMAPS = {
     "articles": ArticleSitemap,
     "procedures": ProcedureSitemap,
     "about": PageSitemap,
+    "packs": PackSitemap,  # pack:
 }
