@@ -276,3 +276,61 @@ def test_email_failure_is_a_message_not_a_500(client, monkeypatch):
     client.force_login(make_staff("editor", "Editors"))
     response = client.post(reverse("admin:education_pack_email", args=[pack.pk]), {"email": ADDRESS, "language": "en"})
     assert response.status_code == 200 and "could not be sent" in response.text
+
+
+# --- the demo pack ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_demo_pack_is_published_and_approved_in_both_languages_with_every_item(client, language):
+    from django.core.management import call_command
+
+    call_command("load_demo", "--force", "--allow-without-debug", verbosity=0)
+    pack = Pack.objects.published().get(leaflet_code="PCK-001")
+    assert set(pack.approved_languages()) == set(LANGUAGES) and pack.missing_languages() == []
+    _response, soup = page(client, pack, language)
+    assert soup.select_one("h1").text == getattr(pack, f"title_{language}")
+    assert len(soup.select(".pack-item")) == PackItem.objects.filter(pack=pack).count() == 5
+    assert [int(li["data-offset"]) for li in soup.select(".timeline-steps li")] == [-14, -1, 0, 0, 1, 14]
+    assert "112" in soup.select_one(".timeline").text
+
+
+# --- the admin ---------------------------------------------------------------------------------------------------
+
+
+def test_editor_builds_a_pack_with_items_and_timeline_and_a_bad_row_is_a_form_error(client):
+    from .utils import form_data
+
+    article, faq = make_article(), make_faq()
+    client.force_login(make_staff("editor", "Editors"))
+    url = reverse("admin:education_pack_add")
+    data = form_data(client.get(url).text) | {
+        "title_en": "Before your peel", "slug_en": "before-your-peel", "summary_en": "What to do.",
+        "title_it": "Prima del peeling", "slug_it": "prima-del-peeling", "summary_it": "Che cosa fare.",
+        "entries-0-position": "1", "entries-0-article": str(article.pk), "entries-0-faq": str(faq.pk),
+        "timeline-0-offset_days": "-1", "timeline-0-label_en": "The day before", "timeline-0-instruction_en": "Rest.",
+        "timeline-0-label_it": "Il giorno prima", "timeline-0-instruction_it": "Riposa.",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "Choose exactly one article" in response.text
+    assert not Pack.objects.exists()  # nothing half-saved
+    data["entries-0-faq"] = ""
+    response = client.post(url, data)
+    assert response.status_code == 302, response.text[:2000]
+    pack = Pack.objects.get()
+    assert [entry.key for entry in pack.entries.all()] == [f"article:{article.pk}"]
+    assert pack.timeline.get().label_it == "Il giorno prima"
+    assert pack.leaflet_code == f"PCK-{pack.pk:03d}"
+
+
+def test_signoff_page_shows_the_items_and_the_timeline_and_what_changed(client):
+    article = make_article()
+    pack = make_pack(items=[article], timeline=TIMELINE, status=Status.DRAFT)
+    sign_live(pack, make_clinician())
+    reviewer = make_staff("reviewer", "Clinical reviewers")
+    services.unpublish(item=pack, user=reviewer)
+    TimelineEntry.objects.filter(pack=pack, offset_days=0).update(instruction_en="Come early.")
+    client.force_login(reviewer)
+    html = client.get(reverse("admin:education_pack_signoff", args=[pack.pk])).text
+    assert article.title in html and "2 weeks before" in html and "2 settimane prima" in html
+    assert "<ins>early.</ins>" in html.replace("\n", "")
