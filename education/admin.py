@@ -1,6 +1,7 @@
 """The staff side: translation tabs, the editorial workflow, history, and refusing edits made on a stale copy."""
 import difflib
 import functools
+import os
 import re
 
 from django import forms
@@ -19,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -34,12 +35,15 @@ from .models import (
     Clinic,
     Clinician,
     Image,
+    Pack,
+    PackItem,
     Page,
     ProcedureNote,
     Source,
     Status,
     Step,
     Synonym,
+    TimelineEntry,
     Topic,
 )
 from .text import render_markdown
@@ -590,6 +594,12 @@ def _rendered(item, values):
     """One language's text as patients will read it: each filled field under its label, long texts as Markdown."""
     rows = []
     for name, value in values.items():
+        if name in getattr(item, "CONTENTS_LABELS", {}):  # a pack's items and timeline (Pack.contents)
+            if value:
+                lines = item.describe_contents(name, value).split("\n\n")
+                value = format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+                rows.append({"label": item.CONTENTS_LABELS[name], "value": value})
+            continue
         field = item._meta.get_field(name)
         if field.is_relation:
             value = _linked(field, value)
@@ -612,6 +622,10 @@ def _diffs(item, old, new):
     for name in new:
         before, after = old.get(name), new[name]
         if before == after:
+            continue
+        if name in getattr(item, "CONTENTS_LABELS", {}):
+            html = word_diff(item.describe_contents(name, before or []), item.describe_contents(name, after))
+            changes.append({"label": item.CONTENTS_LABELS[name], "name": name, "html": html})
             continue
         field = item._meta.get_field(name)
         if field.is_relation:
@@ -713,6 +727,112 @@ class PageAdmin(PublishableAdmin):
         (None, {"fields": ("title", "slug", "summary", "body")}),
         (_("Publishing and review"), {"fields": REVIEW_FIELDS}),
     )
+
+
+class PackRowsInline:
+    """A published pack's items and timeline stay as approved (Pack.contents_locked): shown, not editable."""
+
+    def has_add_permission(self, request, obj=None):
+        return not (obj and obj.contents_locked) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.contents_locked) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.contents_locked) and super().has_delete_permission(request, obj)
+
+
+class PackItemInline(PackRowsInline, admin.TabularInline):
+    model = PackItem
+    extra = 1
+    fields = ("position", "procedure", "article", "faq")
+    autocomplete_fields = ("procedure", "article", "faq")
+    verbose_name_plural = _("items (one article, procedure note or FAQ per row)")
+
+
+class TimelineEntryInline(PackRowsInline, TranslationTabularInline):
+    model = TimelineEntry
+    extra = 1
+    fields = ("offset_days", "label", "instruction")
+
+
+class PackEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Patient's e-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Used once, to send this e-mail, then forgotten: the portal does not store the address, write it to "
+            "its logs or keep it in your session."
+        ),
+    )
+    language = forms.ChoiceField(label=_("Language of the e-mail and the page"), choices=settings.LANGUAGES)
+
+
+@admin.register(Pack)
+class PackAdmin(PublishableAdmin):
+    change_form_template = "admin/education/pack_change_form.html"
+    list_display = ("title", "status", "next_review_due", "language_state")
+    search_fields = ("title_en", "title_it", "summary_en", "summary_it")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [PackItemInline, TimelineEntryInline]
+    fieldsets = (
+        (None, {
+            "fields": ("title", "slug", "summary"),
+            "description": _(
+                "The items and the timeline below are part of what a clinician approves. They can be changed only "
+                "while the pack is not published: unpublish it to change them."
+            ),
+        }),
+        (_("Publishing and review"), {"fields": (*REVIEW_FIELDS, "leaflet_code")}),
+    )
+
+    def get_urls(self):
+        return [path("<path:object_id>/email/", self.admin_site.admin_view(self.email_view),
+                     name="education_pack_email"), *super().get_urls()]
+
+    def email_view(self, request, object_id):
+        """Send a patient the pack's link. Send and forget: the address lives only in this request."""
+        pack = self.get_object(request, object_id)
+        if pack is None or not self.has_view_permission(request, pack):
+            raise PermissionDenied
+        change_url = reverse("admin:education_pack_change", args=[pack.pk])
+        form = PackEmailForm(request.POST or None, initial={"language": translation.get_language()})
+        if request.method == "POST" and form.is_valid():
+            if not pack.is_public:
+                self.message_user(request, _("This pack is not published: patients cannot open its link yet."),
+                                  messages.ERROR)
+            else:
+                language = form.cleaned_data["language"]
+                try:
+                    services.email_pack_link(
+                        pack=pack, address=form.cleaned_data["email"], language=language,
+                        base_url=portal_url(request),
+                    )
+                except OSError:  # the mail server is down or refused: say so, keep nothing
+                    self.message_user(request, _("The e-mail could not be sent. Nothing was kept; try again later."),
+                                      messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        _("Sent the link in %(language)s. The address was not kept.")
+                        % {"language": dict(settings.LANGUAGES)[language]},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("E-mail this pack's link to a patient"),
+            "opts": self.model._meta,
+            "original": pack,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/education/pack_email.html", context)
+
+
+def portal_url(request):
+    """The portal's address for links in e-mails: DJANGO_PORTAL_URL, else the address this request came to."""
+    return (os.environ.get("DJANGO_PORTAL_URL") or request.build_absolute_uri("/")).rstrip("/")
 
 
 class ApprovalCorrectionForm(forms.ModelForm):

@@ -892,6 +892,188 @@ class Page(Publishable):
         return reverse("education:page", kwargs={"slug": self.slug})
 
 
+class Pack(Leaflet, Publishable):
+    """An instruction pack: the articles, procedure notes and FAQs staff give a patient together, in order, with an
+    optional timeline of short instructions ("2 weeks before", "on the day").
+
+    The items and the timeline are part of what a clinician approves (see `approval_values`), and they change only
+    while the pack is not published: a live pack's approvals always cover what patients see.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The last part of the page address."))
+    summary = models.TextField(_("in brief"), help_text=_("One or two plain sentences: what this pack is for."))
+    # The items, through PackItem (its position orders them). Relations the page cache follows: a change to an
+    # item makes the pages of the packs that hold it stale.
+    articles = models.ManyToManyField(
+        Article, through="PackItem", through_fields=("pack", "article"), blank=True, related_name="packs",
+        verbose_name=_("articles"),
+    )
+    procedures = models.ManyToManyField(
+        ProcedureNote, through="PackItem", through_fields=("pack", "procedure"), blank=True, related_name="packs",
+        verbose_name=_("procedure notes"),
+    )
+    faqs = models.ManyToManyField(
+        FAQ, through="PackItem", through_fields=("pack", "faq"), blank=True, related_name="packs",
+        verbose_name=_("FAQs"),
+    )
+
+    required_translations = ("title", "slug", "summary")
+    leaflet_prefix = "PCK"
+    # The approved values that are not fields of the row (see contents()), as the sign-off page labels them.
+    CONTENTS_LABELS = {
+        "items": _("items"),
+        **{f"timeline_{code}": _("timeline") for code, _name in settings.LANGUAGES},
+    }
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [published_has_approval()]
+        verbose_name = _("instruction pack")
+        permissions = [("publish_pack", _("Can publish, unpublish and record a medical review"))]
+        verbose_name_plural = _("instruction packs")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("education:pack", kwargs={"slug": self.slug})
+
+    @property
+    def contents_locked(self):
+        """A published pack's items and timeline stay as approved: unpublish it to change them."""
+        return self.status == Status.PUBLISHED
+
+    def contents(self, language):
+        """The items in order and `language`'s timeline, as a clinician approves them (ids, not titles: an item's
+        own text has its own sign-off)."""
+        if self.pk is None:
+            return {"items": [], f"timeline_{language}": []}
+        items = [entry.key for entry in self.entries.all()]
+        timeline = [
+            [
+                entry.offset_days,
+                getattr(entry, f"label_{language}") or "",
+                getattr(entry, f"instruction_{language}") or "",
+            ]
+            for entry in self.timeline.all()
+        ]
+        return {"items": items, f"timeline_{language}": timeline}
+
+    def approval_values(self, language, values=None):
+        return super().approval_values(language, values) | self.contents(language)
+
+    def describe_contents(self, name, value):
+        """contents() as reviewers read it: one paragraph per item or timeline entry."""
+        if name == "items":
+            models_by_kind = {"article": Article, "procedure": ProcedureNote, "faq": FAQ}
+            lines = []
+            for key in value:
+                kind, pk = key.split(":")
+                model = models_by_kind[kind]
+                item = model._base_manager.filter(pk=pk).first()
+                lines.append(f"{model._meta.verbose_name}: {item if item is not None else key}")
+        else:
+            lines = [f"{offset:+d} · {label}: {instruction}" for offset, label, instruction in value]
+        return "\n\n".join(lines)
+
+    def incomplete_languages(self, values):
+        """A language whose timeline has an entry without its label or instruction is incomplete too."""
+        incomplete = super().incomplete_languages(values)
+        entries = list(self.timeline.all()) if self.pk else []
+        for code in language_codes():
+            if code not in incomplete and any(
+                not getattr(e, f"label_{code}") or not getattr(e, f"instruction_{code}") for e in entries
+            ):
+                incomplete.append(code)
+        return incomplete
+
+
+class PackItemQuerySet(models.QuerySet):
+    def for_patients(self):
+        """The entries with their item read through `published()`: an item patients may not see comes back None."""
+        return self.select_related(None).prefetch_related(
+            models.Prefetch("article", queryset=Article.objects.published().listed()),
+            models.Prefetch("procedure", queryset=ProcedureNote.objects.published().listed()),
+            models.Prefetch("faq", queryset=FAQ.objects.published().listed()),
+        )
+
+
+class PackItem(models.Model):
+    """One item of a pack, at its position: exactly one of article, procedure note or FAQ."""
+
+    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="entries", verbose_name=_("pack"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower numbers come first."))
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("article")
+    )
+    procedure = models.ForeignKey(
+        ProcedureNote, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("procedure note"),
+    )
+    faq = models.ForeignKey(
+        FAQ, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("FAQ")
+    )
+
+    objects = PackItemQuerySet.as_manager()
+
+    KINDS = ("article", "procedure", "faq")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, procedure__isnull=True, faq__isnull=True)
+                | Q(article__isnull=True, procedure__isnull=False, faq__isnull=True)
+                | Q(article__isnull=True, procedure__isnull=True, faq__isnull=False),
+                name="pack_item_exactly_one",
+            ),
+        ]
+        verbose_name = _("pack item")
+        verbose_name_plural = _("pack items")
+
+    def __str__(self):
+        return str(self.item)
+
+    def clean(self):
+        chosen = [kind for kind in self.KINDS if getattr(self, f"{kind}_id")]
+        if len(chosen) != 1:
+            raise ValidationError(_("Choose exactly one article, procedure note or FAQ for each item."))
+
+    @property
+    def kind(self):
+        return next((kind for kind in self.KINDS if getattr(self, f"{kind}_id")), None)
+
+    @property
+    def key(self):
+        return f"{self.kind}:{getattr(self, f'{self.kind}_id')}"
+
+    @property
+    def item(self):
+        """The article, procedure note or FAQ (None when read through for_patients() and patients may not see it)."""
+        return getattr(self, self.kind) if self.kind else None
+
+
+class TimelineEntry(models.Model):
+    """One step of a pack's timeline: a short instruction for a day counted from the appointment."""
+
+    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("pack"))
+    offset_days = models.SmallIntegerField(
+        _("days from the appointment"),
+        help_text=_("Negative before the appointment, 0 on the day, positive after: e.g. -14, -1, 0, 1, 14."),
+    )
+    label = models.CharField(_("when"), max_length=80, help_text=_("How patients read the day, e.g. “2 weeks before”."))
+    instruction = models.CharField(_("instruction"), max_length=300, help_text=_("One or two short sentences."))
+
+    class Meta:
+        ordering = ["offset_days", "pk"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+
+    def __str__(self):
+        return self.label
+
+
 class Approval(models.Model):
     """A clinician's sign-off of one version of one language's text of one item, with exactly what was approved.
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import FAQ, Article, Page, ProcedureNote
+from .models import FAQ, Article, Pack, PackItem, Page, ProcedureNote, TimelineEntry
 
 # Per-language fields every reviewed type must translate: the workflow stamps and the approval of each language.
 WORKFLOW_TRANSLATIONS = ("text_changed", "text_version", "made_from", "reviewed_by", "last_reviewed", "approval")
@@ -45,6 +45,7 @@ class ContentType:
     sitemap: SitemapEntry | None = None
     reviewed: bool = True  # signed off by a clinician: a publish permission, and listed when its review is due
     site_wide: bool = False  # every page shows these (the footer links the pages about the service)
+    parts: tuple = ()  # models edited only inside an item of this type (its inlines): editors add and remove them
 
     @property
     def model_name(self):
@@ -84,6 +85,8 @@ _TYPES = [
         search=SearchFields("faq", _("Question and answer"), "question", (), ("answer",), frozenset({"answer"})),
     ),
     ContentType(Page, "education:page", sitemap=SitemapEntry("about"), site_wide=True),
+    # Instruction packs: a named set of the items above with a timeline; not searched (their items are).
+    ContentType(Pack, "education:pack", sitemap=SitemapEntry("packs"), parts=(PackItem, TimelineEntry)),
 ]
 
 

@@ -15,6 +15,13 @@ def editor_permissions():
         "view_clinician",
         "view_clinic",
         "view_claimrule",
+        # The rows inside an item (a pack's items and timeline) are its own text: editors add and remove them.
+        *(
+            f"{action}_{part._meta.model_name}"
+            for entry in registry.content_types()
+            for part in entry.parts
+            for action in ("add", "change", "delete", "view")
+        ),
     ]
 
 

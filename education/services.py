@@ -16,7 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Approval, Status, Step, WorkflowEvent
+from .models import Approval, Clinic, Status, Step, WorkflowEvent
 
 
 def can_publish(user, model):
@@ -328,6 +328,27 @@ def unpublish(*, item, user):
     _set_links(current, links)
     record(current, Step.UNPUBLISHED, user)
     item.refresh_from_db()
+
+
+def email_pack_link(*, pack, address, language, base_url):
+    """E-mail a patient the absolute link of a pack's page in `language`. The address is used for this one message
+    and never stored or logged: nothing here writes to the database."""
+    with translation.override(language):
+        clinic = Clinic.current()
+        values = {
+            "title": pack.title,
+            "url": base_url + pack.get_absolute_url(),
+            "clinic": clinic.name if clinic else "",
+        }
+        send_mail(
+            _("Your information from %(clinic)s: %(title)s") % values,
+            _(
+                "Hello,\n\nYour clinic gave you this information to read before and after your treatment: "
+                "“%(title)s”.\n\n%(url)s\n\nIf you did not expect this e-mail, you can ignore it.\n\n%(clinic)s"
+            ) % values,
+            None,
+            [address],
+        )
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Topic
+from .models import FAQ, Article, Clinic, Clinician, Image, Pack, Page, ProcedureNote, TimelineEntry, Topic
 
 # Empty slugs are stored as NULL so that the per-language unique constraint allows many untranslated items.
 SLUG_EMPTY = {"slug": None}
@@ -43,6 +43,17 @@ class FAQTranslationOptions(TranslationOptions):
 class PageTranslationOptions(TranslationOptions):
     fields = ("title", "slug", "summary", "body", "text_changed", "text_version", "made_from", *REVIEW)
     empty_values = SLUG_EMPTY
+
+
+@register(Pack)
+class PackTranslationOptions(TranslationOptions):
+    fields = ("title", "slug", "summary", "text_changed", "text_version", "made_from", *REVIEW)
+    empty_values = SLUG_EMPTY
+
+
+@register(TimelineEntry)
+class TimelineEntryTranslationOptions(TranslationOptions):
+    fields = ("label", "instruction")
 
 
 @register(Clinic)

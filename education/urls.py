@@ -15,6 +15,7 @@ urlpatterns = [
     path(pgettext_lazy("url", "faq/"), views.faq_list, name="faq"),
     path(pgettext_lazy("url", "faq/<int:pk>/"), views.faq_detail, name="faq_detail"),
     path(pgettext_lazy("url", "about/<slug:slug>/"), views.page_detail, name="page"),
+    path(pgettext_lazy("url", "packs/<slug:slug>/"), views.pack_detail, name="pack"),
     path(pgettext_lazy("url", "feed/"), ArticleFeed(), name="feed"),
     path(pgettext_lazy("url", "search/"), views.search_results, name="search"),
     # Printed on leaflets: short, and the same word in every language.

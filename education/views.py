@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import search, structured_data
-from .models import FAQ, Article, Page, ProcedureNote, Source, Topic
+from .models import FAQ, Article, Pack, PackItem, Page, ProcedureNote, Source, Topic
 
 
 def language_links(request, obj=None):
@@ -230,6 +230,34 @@ def page_detail(request, slug):
 
 def page_page(request, page):
     return "education/page_detail.html", {"page": page, "language_links": language_links(request, page)}
+
+
+@require_safe
+def pack_detail(request, slug):
+    pack = get_object_or_404(
+        Pack.objects.visible_to(request.user)
+        .with_review()
+        .defer("quality", "claims_acknowledged")
+        .by_slug(slug)
+        .prefetch_related(Prefetch("entries", queryset=PackItem.objects.for_patients()), "timeline")
+    )
+    # Only the items patients may see (for_patients() reads them through published()), staff previews included.
+    entries = [entry for entry in pack.entries.all() if entry.item is not None]
+    # The timeline in the language the pack's own text is shown in: an unapproved translation falls back with it.
+    language = pack.live_language()
+    timeline = [
+        {"offset": entry.offset_days, "label": getattr(entry, f"label_{language}"),
+         "instruction": getattr(entry, f"instruction_{language}")}
+        for entry in pack.timeline.all()
+    ]
+    context = {
+        "pack": pack,
+        "entries": entries,
+        "timeline": timeline,
+        "timeline_language": language,
+        "language_links": language_links(request, pack),
+    }
+    return render_item(request, "education/pack_detail.html", context, pack)
 
 
 @require_safe

@@ -8,7 +8,21 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from education import services
-from education.models import FAQ, Article, Clinic, Clinician, Image, Page, ProcedureNote, Source, Status, Topic
+from education.models import (
+    FAQ,
+    Article,
+    Clinic,
+    Clinician,
+    Image,
+    Pack,
+    PackItem,
+    Page,
+    ProcedureNote,
+    Source,
+    Status,
+    TimelineEntry,
+    Topic,
+)
 
 _numbers = itertools.count(1)
 
@@ -121,6 +135,37 @@ def make_page(**overrides):
         "body_it": f"Testo della pagina {n}.",
     }
     return _create(Page, fields | overrides)
+
+
+def make_pack(items=(), timeline=(), **overrides):
+    """A pack of `items` (articles, procedure notes, FAQs, in order) and `timeline` entries (offset, label_en,
+    instruction_en, label_it, instruction_it), signed and published like any item unless a status is given."""
+    n = _next()
+    fields = _published(overrides) | {
+        "title_en": f"Pack {n}",
+        "title_it": f"Pacchetto {n}",
+        "slug_en": f"pack-{n}",
+        "slug_it": f"pacchetto-{n}",
+        "summary_en": f"Pack summary {n}.",
+        "summary_it": f"Riassunto del pacchetto {n}.",
+    } | overrides
+    status = fields.pop("status")
+    pack = _create(Pack, fields | {"status": Status.DRAFT})
+    kinds = {Article: "article", ProcedureNote: "procedure", FAQ: "faq"}
+    for position, item in enumerate(items):
+        PackItem.objects.create(pack=pack, position=position, **{kinds[type(item)]: item})
+    for offset, label_en, instruction_en, label_it, instruction_it in timeline:
+        TimelineEntry.objects.create(
+            pack=pack, offset_days=offset, label_en=label_en, instruction_en=instruction_en, label_it=label_it,
+            instruction_it=instruction_it,
+        )
+    if status == Status.PUBLISHED:
+        sign_live(pack, make_clinician())
+    elif status != Status.DRAFT:
+        pack.status = status
+        pack.save()
+    pack.refresh_from_db()
+    return pack
 
 
 def make_clinic(**overrides):
