@@ -25,6 +25,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from feedback.admin import FeedbackPanelMixin  # the one hook of patient feedback into the content admin
+from images.models import Image
 
 from . import cache, leaflets, services, views
 from .admin_editing import EditingToolsMixin
@@ -34,7 +35,6 @@ from .models import (
     Article,
     Clinic,
     Clinician,
-    Image,
     Pack,
     PackItem,
     Page,
@@ -909,6 +909,7 @@ class ImageForm(forms.ModelForm):
                 self.add_error("file", error)
 
 
+# Registered here, not in images/, because it shares the content admin's language tabs (TranslationTabsAdmin).
 @admin.register(Image)
 class ImageAdmin(TranslationTabsAdmin):
     class Media:

@@ -18,15 +18,20 @@ class EducationConfig(AppConfig):
         # migrations, since roles also hold permissions of apps listed after this one (axes, otp).
         post_migrate.connect(sync_roles, dispatch_uid="education.sync_roles")
 
+        from django.apps import apps
+
+        # The images app's picture is content too: its text is cleaned and its changes clear the page cache.
+        image = apps.get_model("images", "Image")
+
         # Every text field of every model here is cleaned on save, whoever saves (forms, import, commands, shell).
-        for model in self.get_models():
+        for model in [*self.get_models(), image]:
             pre_save.connect(_clean_text_on_save, sender=model)
         # A flushed test database loses the rules migration 0010 loaded: load the shipped ones again.
         post_migrate.connect(seed_after_flush, sender=self)
 
         from . import cache
 
-        cache.connect_signals(self.get_models(include_auto_created=True))
+        cache.connect_signals([*self.get_models(include_auto_created=True), image])
 
 
 def _clean_text_on_save(sender, instance, **kwargs):

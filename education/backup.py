@@ -29,7 +29,8 @@ from django.core.management.base import CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import models, transaction
 
-from .models import Image
+from images.models import Image
+
 from .rules import bump_rules_version
 
 # 2: history, checksums of the data files, the staff accounts records name. Format 1 backups still restore.
@@ -44,7 +45,7 @@ DATA_FILES = ("content.xml", "users.xml")
 DERIVED_MODELS = {"education.SearchDocument", "education.SearchWord"}
 # Records from other apps that belong in a backup: list a model here and export, import, counts and checksums
 # cover it. History: every revision with its comment and the account that saved it, and each saved version.
-OTHER_MODELS = ["glossary.Term", "feedback.Feedback", "reversion.Revision", "reversion.Version"]
+OTHER_MODELS = ["images.Image", "glossary.Term", "feedback.Feedback", "reversion.Revision", "reversion.Version"]
 
 
 # What a freshly migrated database already holds (the shipped claim rules): a backup's own rows replace it.
@@ -260,7 +261,7 @@ def import_content(source, *, with_users=True, dry_run=False):
 
         written = []
         try:
-            with transaction.atomic():
+            with tempfile.TemporaryDirectory() as scratch, transaction.atomic():
                 try:
                     if load_users:
                         call_command("loaddata", root / "users.xml", verbosity=0)
@@ -268,7 +269,7 @@ def import_content(source, *, with_users=True, dry_run=False):
                         if manifest["counts"].get(label):
                             apps.get_model(label).objects.all().delete()
                     if any(manifest["counts"].values()):
-                        call_command("loaddata", root / "content.xml", verbosity=0)
+                        call_command("loaddata", _with_moved_models(root / "content.xml", scratch), verbosity=0)
                         bump_rules_version()  # loaddata skips save(): every process recompiles the restored rules
                 except DeserializationError as error:
                     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -284,6 +285,29 @@ def import_content(source, *, with_users=True, dry_run=False):
                 default_storage.delete(name)
             raise
     return manifest
+
+
+# Models that moved to an app of their own since older backups were written: {old label: new label}, lower case.
+MOVED_MODELS = {"education.image": "images.image"}
+
+
+def _with_moved_models(path, scratch):
+    """The content file to load: `path`, or a copy in `scratch` that names moved models by their new label. Only
+    the XML's model attributes and natural keys of content types change; the backup itself is left as it is."""
+    text = path.read_text(encoding="utf-8")
+    changed = text
+    for old, new in MOVED_MODELS.items():
+        old_app, old_model = old.split(".")
+        new_app, new_model = new.split(".")
+        changed = changed.replace(f'model="{old}"', f'model="{new}"').replace(
+            f"<natural>{old_app}</natural><natural>{old_model}</natural>",
+            f"<natural>{new_app}</natural><natural>{new_model}</natural>",
+        )
+    if changed == text:
+        return path
+    copy = Path(scratch) / path.name
+    copy.write_text(changed, encoding="utf-8")
+    return copy
 
 
 def _copy_media(root, name):

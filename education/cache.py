@@ -425,6 +425,10 @@ def _stash(instance, scopes):
     instance._stale_page_scopes = getattr(instance, "_stale_page_scopes", set()) | scopes
 
 
+# The apps whose rows pages show: the content, and the pictures (images/, which knows nothing of pages).
+WATCHED_APPS = {"education", "images"}
+
+
 def content_changed(sender, instance, signal, using="default", raw=False, action=None, model=None, pk_set=None,
                     **kwargs):
     """Receiver for pre/post save, pre/post delete and m2m_changed on the education models (connect_signals()).
@@ -434,7 +438,7 @@ def content_changed(sender, instance, signal, using="default", raw=False, action
     Before a change it notes what the rows showed (old addresses, old relations); after it, it bumps those and what
     the rows show now, in the same transaction.
     """
-    if getattr(instance, "_meta", None) is None or instance._meta.app_label != "education":
+    if getattr(instance, "_meta", None) is None or instance._meta.app_label not in WATCHED_APPS:
         return
     if instance._meta.model_name in UNSEEN_MODELS or type(instance).__module__ == "__fake__":
         return  # history rows, or a migration's historical model (its tables may not match today's models)
@@ -469,7 +473,8 @@ def content_changed(sender, instance, signal, using="default", raw=False, action
 
 
 def connect_signals(models):
-    """Connect content_changed to `models` (the education app's, links included), except rows no page shows."""
+    """Connect content_changed to `models` (the education app's, links included, and images.Image), except rows no
+    page shows."""
     for model in models:
         if model._meta.model_name in UNSEEN_MODELS | DERIVED_MODELS:
             continue

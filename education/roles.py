@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from . import registry
 
-SUPPORTING = ("topic", "source", "image", "synonym")
+SUPPORTING = ("topic", "source", "synonym")
 
 
 def editor_permissions():
@@ -47,6 +47,9 @@ OTHER_APPS_REVIEWER = Q(
 # The glossary: editors write terms; reviewers also sign them off (review_term) and delete them.
 OTHER_APPS_EDITOR |= Q(content_type__app_label="glossary", codename__in=["add_term", "change_term", "view_term"])
 OTHER_APPS_REVIEWER |= Q(content_type__app_label="glossary")
+# Images (images/): editors add and change them; reviewers also delete them.
+OTHER_APPS_EDITOR |= Q(content_type__app_label="images", codename__in=["add_image", "change_image", "view_image"])
+OTHER_APPS_REVIEWER |= Q(content_type__app_label="images")
 
 
 def roles():
@@ -58,7 +61,7 @@ def roles():
         # Everything, including staff accounts and their roles, the sign-in log (axes) and sign-in devices (otp).
         "Administrators": Q(
             content_type__app_label__in=[
-                "education", "feedback", "glossary", "auth", "reversion", "axes", "otp_totp", "otp_static"
+                "education", "images", "feedback", "glossary", "auth", "reversion", "axes", "otp_totp", "otp_static"
             ]
         ),
     }

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import FAQ, Article, Clinic, Clinician, Image, Pack, Page, ProcedureNote, TimelineEntry, Topic
+from .models import FAQ, Article, Clinic, Clinician, Pack, Page, ProcedureNote, TimelineEntry, Topic
 
 # Empty slugs are stored as NULL so that the per-language unique constraint allows many untranslated items.
 SLUG_EMPTY = {"slug": None}
@@ -59,8 +59,3 @@ class TimelineEntryTranslationOptions(TranslationOptions):
 @register(Clinic)
 class ClinicTranslationOptions(TranslationOptions):
     fields = ("name", "address", "opening_hours", "emergency", "about_information")
-
-
-@register(Image)
-class ImageTranslationOptions(TranslationOptions):
-    fields = ("alt", "credit")

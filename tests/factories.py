@@ -13,7 +13,6 @@ from education.models import (
     Article,
     Clinic,
     Clinician,
-    Image,
     Pack,
     PackItem,
     Page,
@@ -23,6 +22,7 @@ from education.models import (
     TimelineEntry,
     Topic,
 )
+from images.models import Image
 
 _numbers = itertools.count(1)
 

@@ -19,7 +19,8 @@ from django.db.models import ProtectedError
 from reversion.models import Revision, Version
 
 from education import backup
-from education.models import Article, Image, ProcedureNote
+from education.models import Article, ProcedureNote
+from images.models import Image
 
 from .factories import (
     make_article,
@@ -423,6 +424,31 @@ def test_a_format_1_backup_from_before_history_was_kept_still_restores(tmp_path)
     empty_the_database()
     call_command("import_content", str(tmp_path / "b"), verbosity=0)
     assert Article.objects.get().title_en == "Old backup"
+
+
+def test_a_backup_from_before_images_had_their_own_app_still_restores(tmp_path, image_files):
+    make_content()
+    before = snapshot()
+    call_command("export_content", str(tmp_path / "b"), verbosity=0)
+    content = tmp_path / "b" / "content.xml"
+    text = content.read_text()
+    assert 'model="images.image"' in text
+    # What a backup written while Image was education's model holds.
+    content.write_text(
+        text.replace('model="images.image"', 'model="education.image"').replace(
+            "<natural>images</natural><natural>image</natural>", "<natural>education</natural><natural>image</natural>"
+        )
+    )
+    manifest_path = tmp_path / "b" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["files"]["content.xml"] = backup._sha256(io.BytesIO(content.read_bytes()))
+    manifest_path.write_text(json.dumps(manifest))
+    empty_the_database()
+
+    call_command("import_content", str(tmp_path / "b"), verbosity=0)
+
+    assert Image.objects.exists()
+    assert snapshot() == before
 
 
 def test_staff_rules_replace_the_shipped_ones_of_a_freshly_migrated_database(tmp_path, image_files):

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from education.models import Image
+from images.models import Image
 
 from .factories import image_bytes, make_image
 from .test_images import ADD_URL, image_form, stored_files
@@ -137,7 +137,7 @@ def test_failing_storage_when_replacing_a_file_keeps_the_old_image(admin_client,
     image = make_image()
     before = (image.file.name, image.renditions, stored_files(media))
     FailingStorage(monkeypatch, 3, OSError(errno.ENOSPC, "No space left on device"), True)
-    url = reverse("admin:education_image_change", args=[image.pk])
+    url = reverse("admin:images_image_change", args=[image.pk])
     upload = SimpleUploadedFile("new.jpg", image_bytes(900, 600))
     response = admin_client.post(url, image_form(upload))
     assert response.status_code == 200 and "file" in response.context["adminform"].form.errors

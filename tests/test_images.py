@@ -22,14 +22,14 @@ from django.utils import translation
 from PIL import Image as PILImage
 from PIL import ImageFile
 
-from education import images
-from education.models import Image
+from images import processing as images
+from images.models import Image
 
 from .factories import image_bytes, make_article, make_clinician, make_image, make_procedure
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = reverse("admin:education_image_add")
+ADD_URL = reverse("admin:images_image_add")
 
 
 def stored_files(media):
@@ -242,14 +242,14 @@ def test_admin_shows_a_thumbnail_on_the_form_and_in_the_list(admin_client):
     image = make_image()
     thumbnail = image.thumbnail_url
     assert thumbnail.endswith("-480w.webp")
-    assert thumbnail in admin_client.get(reverse("admin:education_image_change", args=[image.pk])).text
-    assert thumbnail in admin_client.get(reverse("admin:education_image_changelist")).text
+    assert thumbnail in admin_client.get(reverse("admin:images_image_change", args=[image.pk])).text
+    assert thumbnail in admin_client.get(reverse("admin:images_image_changelist")).text
 
 
 def test_replacing_the_file_removes_the_old_files(admin_client, media, django_capture_on_commit_callbacks):
     image = make_image(alt_en="Old", alt_it="Vecchia")
     old = set(image.stored_names())
-    url = reverse("admin:education_image_change", args=[image.pk])
+    url = reverse("admin:images_image_change", args=[image.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(url, image_form(SimpleUploadedFile("new.png", image_bytes(900, 900, "PNG"))))
     assert response.status_code == 302
@@ -403,10 +403,27 @@ def test_sixteen_bit_greyscale_keeps_its_tones():
 def test_editing_only_the_alt_text_keeps_the_files(admin_client, media, django_capture_on_commit_callbacks):
     image = make_image()
     files = stored_files(media)
-    url = reverse("admin:education_image_change", args=[image.pk])
+    url = reverse("admin:images_image_change", args=[image.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(url, {"alt_en": "New words", "alt_it": "Parole nuove"})
     assert response.status_code == 302
     image.refresh_from_db()
     assert image.alt_it == "Parole nuove"
     assert stored_files(media) == files
+
+
+def test_the_images_app_never_imports_education():
+    import ast
+    from pathlib import Path
+
+    import images as images_app
+
+    imported = set()
+    for path in Path(images_app.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    assert "images" in imported  # the check reads the app's own imports
+    assert "education" not in imported

@@ -61,7 +61,7 @@ STAFF_FORMS = [
     "/admin/education/article/{article}/change/",
     "/admin/education/procedurenote/add/",
     "/admin/education/procedurenote/{procedure}/change/",
-    "/admin/education/image/add/",
+    "/admin/images/image/add/",
 ]
 
 

@@ -13,7 +13,8 @@ from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
 
-from education.models import Article, Image, ProcedureNote
+from education.models import Article, ProcedureNote
+from images.models import Image
 
 SIZE = (1600, 900)
 SKY = (236, 244, 247)

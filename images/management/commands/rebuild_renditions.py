@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from education.models import Image
+from images.models import Image
 
 
 class Command(BaseCommand):
