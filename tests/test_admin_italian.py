@@ -36,7 +36,7 @@ ENGLISH = {
     "show", "the", "this", "time", "to", "today", "unknown", "view", "welcome", "with", "yes", "you", "your",
 }
 # The apps clinic staff work in; auth, axes and the sign-in devices are for administrators (see README).
-STAFF_APPS = ("education", "feedback", "glossary")
+STAFF_APPS = ("education", "images", "feedback", "glossary")
 WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 # Names of the risky-claim rules' word lists ("{not-negation}"): syntax an editor types, not words of the admin.
 SYNTAX = re.compile(r"\{[\w-]+\}")
