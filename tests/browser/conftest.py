@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.factories import make_staff
 
@@ -31,6 +33,20 @@ DESKTOP = {"width": 1280, "height": 800}
 PASSWORD = "a-long-test-password-19"
 SKIPPED = "browser tests skipped:"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server, answering one request at a time. On SQLite the test database lives in memory and the server
+    shares the test's one connection: two requests at once (the editor's checks and preview while typing) would use
+    it from two threads, which SQLite refuses ("bad parameter or other API misuse"). Without threads the server sends
+    `Connection: close`, so the browser opens a connection per request and none waits for another to close."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # the server's thread already uses the test's connections
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 # Runs in every document before its own scripts; the watcher picks the line up from the console.
 CSP_LISTENER = """
