@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -12,8 +12,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import search, structured_data
-from .models import FAQ, Article, Pack, PackItem, Page, ProcedureNote, Source, Topic
+from . import page_data, search, structured_data
+from .models import FAQ, Article, Pack, PackItem, Page, ProcedureNote, Topic
 
 
 def language_links(request, obj=None):
@@ -127,28 +127,30 @@ def topic_detail(request, slug):
     return render(request, "education/topic_detail.html", context)
 
 
-def item_detail(request, model, slug, *prefetch):
+def item_detail(request, model, slug):
     """The item an article or treatment page shows (published, or a staff preview), by its slug in the active
-    language: its reviewers and image in the same query; its topics, sources, published questions and `prefetch`
-    in one query each, with only the columns the page shows."""
-    return get_object_or_404(
-        model.objects.visible_to(request.user)
-        .with_review()
-        .select_related("image")
-        .defer("quality", "claims_acknowledged")
-        .by_slug(slug)
-        .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
-            Prefetch("sources", queryset=Source.objects.only("title", "publisher", "year", "url")),
-            Prefetch("faqs", queryset=published_faqs()),
-            *prefetch,
+    language, in one query: its reviewers and image joined, its related lists as JSON (education/page_data.py)."""
+    if not request.user.is_staff:  # visible_to() gives patients published(): its query is prepared once
+        item = page_data.published_item(model, slug)
+        if item is None:
+            raise Http404
+        return item
+    item = get_object_or_404(
+        page_data.related_lists(
+            model.objects.visible_to(request.user)
+            .with_review()
+            .select_related("image")
+            .defer("quality", "claims_acknowledged")
+            .by_slug(slug),
+            model,
         )
     )
+    return page_data.fill(item)
 
 
 @require_safe
 def article_detail(request, slug):
-    article = item_detail(request, Article, slug, Prefetch("procedures", queryset=published_procedures()))
+    article = item_detail(request, Article, slug)
     return render_item(request, *article_page(request, article), article)
 
 
@@ -180,7 +182,9 @@ def procedure_detail(request, slug):
 def procedure_page(request, procedure):
     """The template and context of a treatment's page (also the admin's preview of an unsaved form)."""
     # A treatment can be mentioned by hundreds of articles: the newest few, then the way to the rest by topic.
-    articles = list(published_articles().filter(procedures=procedure)[: RELATED_ARTICLES + 1])
+    articles = getattr(procedure, "newest_articles", None)  # item_detail's, or the admin preview's query
+    if articles is None:
+        articles = list(published_articles().filter(procedures=procedure)[: RELATED_ARTICLES + 1])
     context = {
         "item": procedure,
         "procedure": procedure,

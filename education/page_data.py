@@ -1,0 +1,239 @@
+"""What an article's or treatment's page shows, fetched in one query.
+
+Building an ORM query costs far more Python than SQLite spends answering it (about 0.9 ms against a few hundredths),
+so the page's related lists (topics, sources, published questions, published treatments or articles) come as JSON
+subselects of the item's own query instead of one prefetch query each. Each list is read through the same
+`published()` rule as everywhere else, and is handed to the templates as model instances in the item's prefetch
+cache, so `item.topics.all` and the rest read it as if `prefetch_related` had filled it.
+
+Even one such query takes the ORM a few milliseconds to build and compile, every request, to produce the same SQL
+with a different slug and time. So a patient's query is built by the ORM once per process, model, language and
+database, from the same querysets, with stand-ins for the slug and the current time, and then run with the real
+ones (`PreparedItemQuery`). Staff previews build theirs each time (visible_to() shows them more).
+"""
+import datetime
+import json
+from unittest import mock
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Aggregate, F, JSONField, OuterRef, Subquery, Value
+from django.db.models.functions import JSONObject
+from django.db.models.query import get_related_populators
+from django.utils import timezone, translation
+
+from .models import FAQ, Article, Clinician, ProcedureNote, Source, Topic
+
+
+class JSONList(Aggregate):
+    """The grouped rows' values as one JSON array (SQLite's json_group_array, PostgreSQL's jsonb_agg)."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # jsonb, not json: Django's PostgreSQL backend hands jsonb over as text, which JSONField then decodes.
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def _languages(*names):
+    return [f"{name}_{code}" for name in names for code, _name in settings.LANGUAGES]
+
+
+def json_list(queryset, fields):
+    """A subquery: the rows of `queryset` as one JSON list of {field: value} (fields may follow relations)."""
+    row = JSONObject(**{name: F(name) for name in fields})
+    # Grouping by a constant groups nothing: one aggregate over every row the filter keeps.
+    return Subquery(
+        queryset.order_by().annotate(one=Value(1)).values("one").annotate(rows=JSONList(row)).values("rows")
+    )
+
+
+def _python(field, value):
+    if value is None:
+        return None
+    if isinstance(field, JSONField):
+        return json.loads(value) if isinstance(value, str) else value
+    value = field.to_python(value)
+    if isinstance(value, datetime.datetime) and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)  # SQLite keeps UTC without a zone
+    return value
+
+
+def instance(model, row):
+    """A model instance from one JSON row, its other columns deferred (as `only()` would leave them)."""
+    values = {}
+    for name, value in row.items():
+        if "__" not in name:
+            field = model._meta.get_field(name)
+            values[field.attname] = _python(field, value)
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+
+
+def _cache(item, name, model, objects):
+    """Hand `objects` to `item.<name>.all()` as prefetch_related would."""
+    queryset = model._base_manager.none()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    item._prefetched_objects_cache = getattr(item, "_prefetched_objects_cache", {})
+    item._prefetched_objects_cache[name] = queryset
+
+
+def _ordered(objects, *names):
+    """Sorted as the model's Meta.ordering sorts in the active language (a missing value first, as SQL does)."""
+    objects = list(objects)
+    for name in reversed(names):  # stable sorts, the last key first
+        attname = name.lstrip("-")
+        objects.sort(key=lambda obj, attname=attname: (getattr(obj, attname) is not None, getattr(obj, attname)),
+                     reverse=name.startswith("-"))
+    return objects
+
+
+TOPIC_FIELDS = ("id", "order", *_languages("name", "slug"))
+SOURCE_FIELDS = ("id", "title", "publisher", "year", "url")
+REVIEWER_FIELDS = ("id", "name", *_languages("role"))
+
+
+def _listing_fields(model):
+    return ("id", "status", "publish_at", *_languages(*model.listing_fields))
+
+
+def related_lists(queryset, model):
+    """`queryset` of articles or treatments, each row carrying its page's related lists as JSON."""
+    reviewers = {
+        f"reviewed_by_{code}__{name}": F(f"reviewed_by_{code}__{name}")
+        for code, _name in settings.LANGUAGES
+        for name in REVIEWER_FIELDS
+    }
+    faq_fields = [
+        "id", "topic__order", "status", "publish_at", "rendered", "topic", "article", "procedure", "order",
+        *_languages("question", "answer", "reviewed_by", "last_reviewed"), *reviewers,
+    ]
+    link = "article" if model is Article else "procedure"
+    # Topics and sources name their items in the plural ("articles", "procedures").
+    items = {f"{link}s": OuterRef("pk")}
+    annotations = {
+        "topic_rows": json_list(Topic.objects.filter(**items), TOPIC_FIELDS),
+        "source_rows": json_list(Source.objects.filter(**items), SOURCE_FIELDS),
+        "faq_rows": json_list(FAQ.objects.published().filter(**{link: OuterRef("pk")}), faq_fields),
+    }
+    if model is Article:
+        annotations["procedure_rows"] = json_list(
+            ProcedureNote.objects.published().filter(articles=OuterRef("pk")), _listing_fields(ProcedureNote)
+        )
+    else:
+        # The newest few (the page links to the rest by topic): a LIMIT inside the aggregate's filter.
+        newest = Article.objects.published().filter(procedures=OuterRef(OuterRef("pk")))
+        newest = newest.order_by("-publish_at", f"title_{_language()}").values("pk")[:RELATED]
+        annotations["article_rows"] = json_list(
+            Article.objects.filter(pk__in=newest),
+            _listing_fields(Article),
+        )
+    return queryset.annotate(**annotations)
+
+
+RELATED = 7  # views.RELATED_ARTICLES and one more, to know whether there are more
+
+
+def _language():
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def fill(item):
+    """Turn the JSON rows `related_lists` added into the item's prefetched lists (and `newest_articles`)."""
+    language = _language()
+    topics = [instance(Topic, row) for row in item.topic_rows or ()]
+    _cache(item, "topics", Topic, _ordered(topics, "order", f"name_{language}"))
+    sources = [instance(Source, row) for row in item.source_rows or ()]
+    _cache(item, "sources", Source, _ordered(sources, "publisher", "title"))
+    faqs = []
+    for row in item.faq_rows or ():
+        faq = instance(FAQ, row)
+        faq.topic_order = row["topic__order"]
+        for code, _name in settings.LANGUAGES:
+            prefix = f"reviewed_by_{code}__"
+            if row.get(f"{prefix}id") is not None:
+                reviewer = {name: row[f"{prefix}{name}"] for name in REVIEWER_FIELDS}
+                setattr(faq, f"reviewed_by_{code}", instance(Clinician, reviewer))
+        faqs.append(faq)
+    _cache(item, "faqs", FAQ, _ordered(faqs, "topic_order", "order", "pk"))
+    if hasattr(item, "procedure_rows"):
+        procedures = [instance(ProcedureNote, row) for row in item.procedure_rows or ()]
+        _cache(item, "procedures", ProcedureNote, _ordered(procedures, f"title_{language}"))
+    if hasattr(item, "article_rows"):
+        articles = [instance(Article, row) for row in item.article_rows or ()]
+        item.newest_articles = _ordered(articles, "-publish_at", f"title_{language}")
+    return item
+
+
+# Stand-ins compiled into a prepared query, replaced by the request's own values when it runs.
+SLUG = "\x00slug\x00"
+NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
+
+
+class PreparedItemQuery:
+    """The ORM's query for a published item's page by slug, compiled once; `get(slug)` runs it."""
+
+    def __init__(self, model, using):
+        # published() reads the clock itself: while the query is built, the clock reads the stand-in.
+        with mock.patch.object(timezone, "now", return_value=NOW):
+            queryset = related_lists(
+                model.objects.published()
+                .with_review()
+                .select_related("image")
+                .defer("quality", "claims_acknowledged")
+                .by_slug(SLUG),
+                model,
+            ).using(using)[:2]
+            self.compiler = queryset.query.get_compiler(using=using)
+            self.sql, params = self.compiler.as_sql()
+        self.using, self.fetch_mode = using, queryset._fetch_mode
+        ops = connections[using].ops
+        adapted_now = ops.adapt_datetimefield_value(NOW)
+        # Where each stand-in sits among the parameters, and how the database wants the time written.
+        self.params = list(params)
+        self.slugs = [i for i, value in enumerate(params) if value == SLUG]
+        self.times = [(i, value != NOW) for i, value in enumerate(params) if value in (NOW, adapted_now)]
+        if not self.slugs or not self.times:
+            raise RuntimeError(f"The prepared query of {model.__name__} lost its slug or its time.")
+        klass_info = self.compiler.klass_info
+        self.model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.columns = slice(start, end)
+        self.init_list = [column[0].target.attname for column in self.compiler.select[start:end]]
+        self.adapt = ops.adapt_datetimefield_value
+
+    def get(self, slug):
+        """The published item with this slug in the active language, with its related lists; None when none."""
+        now = timezone.now()
+        params = list(self.params)
+        for i in self.slugs:
+            params[i] = slug
+        for i, adapted in self.times:
+            params[i] = self.adapt(now) if adapted else now
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if len(rows) > 1:
+            raise self.model.MultipleObjectsReturned(f"Several {self.model.__name__} items have the slug {slug!r}.")
+        for row in self.compiler.results_iter([rows]):
+            item = self.model.from_db(self.using, self.init_list, row[self.columns], fetch_mode=self.fetch_mode)
+            for populator in get_related_populators(self.compiler.klass_info, self.compiler.select, self.using,
+                                                    self.fetch_mode):
+                populator.populate(row, item)
+            for name, position in self.compiler.annotation_col_map.items():
+                setattr(item, name, row[position])
+            return fill(item)
+        return None
+
+
+_prepared = {}
+
+
+def published_item(model, slug, using=DEFAULT_DB_ALIAS):
+    """The published article or treatment with `slug` in the active language, its lists filled; None if none."""
+    key = (model, _language(), using)
+    if key not in _prepared:
+        _prepared[key] = PreparedItemQuery(model, using)
+    return _prepared[key].get(slug)
