@@ -9,7 +9,8 @@ cache, so `item.topics.all` and the rest read it as if `prefetch_related` had fi
 Even one such query takes the ORM a few milliseconds to build and compile, every request, to produce the same SQL
 with a different slug and time. So a patient's query is built by the ORM once per process, model, language and
 database, from the same querysets, with stand-ins for the slug and the current time, and then run with the real
-ones (`PreparedItemQuery`). Staff previews build theirs each time (visible_to() shows them more).
+ones (`PreparedQuery`); the home page's lists are prepared the same way. Staff previews build theirs each time
+(visible_to() shows them more).
 """
 import datetime
 import json
@@ -172,40 +173,38 @@ SLUG = "\x00slug\x00"
 NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
 
 
-class PreparedItemQuery:
-    """The ORM's query for a published item's page by slug, compiled once; `get(slug)` runs it."""
+class PreparedQuery:
+    """A queryset built and compiled by the ORM once; `rows(slug)` runs its SQL again with this request's values.
 
-    def __init__(self, model, using):
-        # published() reads the clock itself: while the query is built, the clock reads the stand-in.
-        with mock.patch.object(timezone, "now", return_value=NOW):
-            queryset = related_lists(
-                model.objects.published()
-                .with_review()
-                .select_related("image")
-                .defer("quality", "claims_acknowledged")
-                .by_slug(SLUG),
-                model,
-            ).using(using)[:2]
+    `build()` returns the queryset; while it runs, the clock reads NOW, and SLUG stands for the slug. No
+    prefetch_related: what a prepared page shows comes in its one query.
+    """
+
+    def __init__(self, build, using):
+        with mock.patch.object(timezone, "now", return_value=NOW) as clock:
+            queryset = build().using(using)
+            if queryset._prefetch_related_lookups:
+                raise ValueError("A prepared query cannot prefetch: use related_lists().")
             self.compiler = queryset.query.get_compiler(using=using)
             self.sql, params = self.compiler.as_sql()
         self.using, self.fetch_mode = using, queryset._fetch_mode
         ops = connections[using].ops
-        adapted_now = ops.adapt_datetimefield_value(NOW)
-        # Where each stand-in sits among the parameters, and how the database wants the time written.
+        self.adapt = ops.adapt_datetimefield_value
+        adapted_now = self.adapt(NOW)
+        # Where each stand-in sits among the parameters, and whether the database wants the time as text.
         self.params = list(params)
         self.slugs = [i for i, value in enumerate(params) if value == SLUG]
         self.times = [(i, value != NOW) for i, value in enumerate(params) if value in (NOW, adapted_now)]
-        if not self.slugs or not self.times:
-            raise RuntimeError(f"The prepared query of {model.__name__} lost its slug or its time.")
+        if clock.called and not self.times:
+            raise RuntimeError("The prepared query read the clock but its SQL does not hold the time.")
         klass_info = self.compiler.klass_info
         self.model = klass_info["model"]
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.columns = slice(start, end)
         self.init_list = [column[0].target.attname for column in self.compiler.select[start:end]]
-        self.adapt = ops.adapt_datetimefield_value
 
-    def get(self, slug):
-        """The published item with this slug in the active language, with its related lists; None when none."""
+    def rows(self, slug=None):
+        """The model instances the query gives now, select_related objects and annotations attached."""
         now = timezone.now()
         params = list(self.params)
         for i in self.slugs:
@@ -215,25 +214,41 @@ class PreparedItemQuery:
         with connections[self.using].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        if len(rows) > 1:
-            raise self.model.MultipleObjectsReturned(f"Several {self.model.__name__} items have the slug {slug!r}.")
+        objects = []
+        populators = get_related_populators(self.compiler.klass_info, self.compiler.select, self.using,
+                                            self.fetch_mode)
         for row in self.compiler.results_iter([rows]):
-            item = self.model.from_db(self.using, self.init_list, row[self.columns], fetch_mode=self.fetch_mode)
-            for populator in get_related_populators(self.compiler.klass_info, self.compiler.select, self.using,
-                                                    self.fetch_mode):
-                populator.populate(row, item)
+            obj = self.model.from_db(self.using, self.init_list, row[self.columns], fetch_mode=self.fetch_mode)
+            for populator in populators:
+                populator.populate(row, obj)
             for name, position in self.compiler.annotation_col_map.items():
-                setattr(item, name, row[position])
-            return fill(item)
-        return None
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
 
 
 _prepared = {}
 
 
-def published_item(model, slug, using=DEFAULT_DB_ALIAS):
-    """The published article or treatment with `slug` in the active language, its lists filled; None if none."""
-    key = (model, _language(), using)
+def prepared(name, build, slug=None, using=DEFAULT_DB_ALIAS):
+    """The rows of the query `build` makes, prepared once per `name`, language and database (see PreparedQuery)."""
+    key = (name, _language(), using)
     if key not in _prepared:
-        _prepared[key] = PreparedItemQuery(model, using)
-    return _prepared[key].get(slug)
+        _prepared[key] = PreparedQuery(build, using)
+    return _prepared[key].rows(slug)
+
+
+def published_item(model, slug):
+    """The published article or treatment with `slug` in the active language, its lists filled; None if none."""
+
+    def build():
+        queryset = (
+            model.objects.published().with_review().select_related("image")
+            .defer("quality", "claims_acknowledged").by_slug(SLUG)
+        )
+        return related_lists(queryset, model)[:2]
+
+    items = prepared(model._meta.label, build, slug)
+    if len(items) > 1:
+        raise model.MultipleObjectsReturned(f"Several {model.__name__} items have the slug {slug!r}.")
+    return fill(items[0]) if items else None

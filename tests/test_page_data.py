@@ -125,3 +125,20 @@ def test_treatment_page_lists_its_newest_articles_first(linked):
     filled = page_data.fill(page_data.related_lists(model.objects.filter(pk=procedure.pk), model).get())
     dates = [article.publish_at for article in filled.newest_articles]
     assert dates == sorted(dates, reverse=True) and len(dates) == 4  # three newer ones and the linked article
+
+
+def test_a_prepared_query_reads_the_clock_and_the_slug_of_each_request(client, time_machine, settings):
+    """Built once, run many times: a scheduled article appears at its time on the home page and its own page, and
+    each address finds its own item, though the SQL was compiled on an earlier request."""
+    settings.PAGE_CACHE = False
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 9, 0, tzinfo=datetime.UTC), tick=False)
+    shown = make_article(title_en="Shown already")
+    later = make_article(title_en="Shown at ten", publish_at=datetime.datetime(2026, 5, 1, 10, 0, tzinfo=datetime.UTC))
+    home = client.get("/en/").text
+    assert "Shown already" in home and "Shown at ten" not in home
+    assert client.get(later.get_absolute_url()).status_code == 404
+    assert "Shown already" in client.get(shown.get_absolute_url()).text
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
+    assert "Shown at ten" in client.get("/en/").text
+    page = client.get(later.get_absolute_url())
+    assert page.status_code == 200 and "Shown at ten" in page.text and "Shown already" not in page.text
