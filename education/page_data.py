@@ -62,14 +62,19 @@ def _python(field, value):
 
 
 def instance(model, row):
-    """A model instance from one JSON row, its other columns deferred (as `only()` would leave them)."""
+    """A model instance from one JSON row, its other columns deferred (as `only()` would leave them); a value read
+    across a relation ("topic__order") is kept under its own name, for sorting."""
     values = {}
     for name, value in row.items():
         if "__" not in name:
             field = model._meta.get_field(name)
             values[field.attname] = _python(field, value)
     names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+    obj = model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+    for name, value in row.items():
+        if "__" in name:
+            setattr(obj, name, value)
+    return obj
 
 
 def _cache(item, name, model, objects):
@@ -81,16 +86,22 @@ def _cache(item, name, model, objects):
     item._prefetched_objects_cache[name] = queryset
 
 
-def _ordered(objects, *names):
-    """Sorted as the model's Meta.ordering sorts in the active language (a missing value first, as SQL does)."""
+def ordered(model, objects):
+    """`objects` sorted by the model's Meta.ordering as the database sorts it in the active language: a translated
+    field by its column in that language (modeltranslation's rule), a missing value first."""
+    language = _language()
     objects = list(objects)
-    for name in reversed(names):  # stable sorts, the last key first
+    for name in reversed(model._meta.ordering):  # stable sorts, the last key first
         attname = name.lstrip("-")
+        if hasattr(model, f"{attname}_{language}"):
+            attname = f"{attname}_{language}"
         objects.sort(key=lambda obj, attname=attname: (getattr(obj, attname) is not None, getattr(obj, attname)),
                      reverse=name.startswith("-"))
     return objects
 
 
+# A treatment page shows its newest few articles and links to the rest by topic.
+RELATED_ARTICLES = 6
 TOPIC_FIELDS = ("id", "order", *_languages("name", "slug"))
 SOURCE_FIELDS = ("id", "title", "publisher", "year", "url")
 REVIEWER_FIELDS = ("id", "name", *_languages("role"))
@@ -102,11 +113,7 @@ def _listing_fields(model):
 
 def related_lists(queryset, model):
     """`queryset` of articles or treatments, each row carrying its page's related lists as JSON."""
-    reviewers = {
-        f"reviewed_by_{code}__{name}": F(f"reviewed_by_{code}__{name}")
-        for code, _name in settings.LANGUAGES
-        for name in REVIEWER_FIELDS
-    }
+    reviewers = [f"reviewed_by_{code}__{name}" for code, _name in settings.LANGUAGES for name in REVIEWER_FIELDS]
     faq_fields = [
         "id", "topic__order", "status", "publish_at", "rendered", "topic", "article", "procedure", "order",
         *_languages("question", "answer", "reviewed_by", "last_reviewed"), *reviewers,
@@ -124,17 +131,15 @@ def related_lists(queryset, model):
             ProcedureNote.objects.published().filter(articles=OuterRef("pk")), _listing_fields(ProcedureNote)
         )
     else:
-        # The newest few (the page links to the rest by topic): a LIMIT inside the aggregate's filter.
-        newest = Article.objects.published().filter(procedures=OuterRef(OuterRef("pk")))
-        newest = newest.order_by("-publish_at", f"title_{_language()}").values("pk")[:RELATED]
+        # The newest few (Meta.ordering; the page links to the rest by topic): a LIMIT inside the list's filter,
+        # and one more than it shows, to know whether there are more.
+        newest = Article.objects.published().filter(procedures=OuterRef(OuterRef("pk"))).values("pk")
         annotations["article_rows"] = json_list(
-            Article.objects.filter(pk__in=newest),
-            _listing_fields(Article),
+            Article.objects.filter(pk__in=newest[: RELATED_ARTICLES + 1]), _listing_fields(Article)
         )
     return queryset.annotate(**annotations)
 
 
-RELATED = 7  # views.RELATED_ARTICLES and one more, to know whether there are more
 
 
 def _language():
@@ -143,28 +148,23 @@ def _language():
 
 def fill(item):
     """Turn the JSON rows `related_lists` added into the item's prefetched lists (and `newest_articles`)."""
-    language = _language()
-    topics = [instance(Topic, row) for row in item.topic_rows or ()]
-    _cache(item, "topics", Topic, _ordered(topics, "order", f"name_{language}"))
-    sources = [instance(Source, row) for row in item.source_rows or ()]
-    _cache(item, "sources", Source, _ordered(sources, "publisher", "title"))
+    _cache(item, "topics", Topic, ordered(Topic, (instance(Topic, row) for row in item.topic_rows or ())))
+    _cache(item, "sources", Source, ordered(Source, (instance(Source, row) for row in item.source_rows or ())))
     faqs = []
     for row in item.faq_rows or ():
         faq = instance(FAQ, row)
-        faq.topic_order = row["topic__order"]
         for code, _name in settings.LANGUAGES:
             prefix = f"reviewed_by_{code}__"
             if row.get(f"{prefix}id") is not None:
                 reviewer = {name: row[f"{prefix}{name}"] for name in REVIEWER_FIELDS}
                 setattr(faq, f"reviewed_by_{code}", instance(Clinician, reviewer))
         faqs.append(faq)
-    _cache(item, "faqs", FAQ, _ordered(faqs, "topic_order", "order", "pk"))
+    _cache(item, "faqs", FAQ, ordered(FAQ, faqs))
     if hasattr(item, "procedure_rows"):
-        procedures = [instance(ProcedureNote, row) for row in item.procedure_rows or ()]
-        _cache(item, "procedures", ProcedureNote, _ordered(procedures, f"title_{language}"))
+        procedures = (instance(ProcedureNote, row) for row in item.procedure_rows or ())
+        _cache(item, "procedures", ProcedureNote, ordered(ProcedureNote, procedures))
     if hasattr(item, "article_rows"):
-        articles = [instance(Article, row) for row in item.article_rows or ()]
-        item.newest_articles = _ordered(articles, "-publish_at", f"title_{language}")
+        item.newest_articles = ordered(Article, (instance(Article, row) for row in item.article_rows or ()))
     return item
 
 

@@ -62,7 +62,7 @@ FAQS_PER_PAGE = 30
 # articles; each links to the rest.
 HOME_ITEMS = 6
 TOPIC_FAQS = 10
-RELATED_ARTICLES = 6
+RELATED_ARTICLES = page_data.RELATED_ARTICLES
 
 
 def paginate(request, queryset, per_page=ITEMS_PER_PAGE):
