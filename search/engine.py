@@ -540,8 +540,8 @@ class PostgreSQLEngine(Engine):
       with a configuration.
     - `page()` wraps the ORM's scored matches in a derived table, so that the count is a window over (id, score)
       alone and the text is read for one page of documents: the ORM has no derived tables, and its one-statement
-      forms were slower on the 10,000-article library (a window that carried every match's vector: 115 ms for
-      "acne" against 67 ms; a second pass to count: 55 ms of SQL and 35% slower in all).
+      forms were slower for a common word (the window then carried every match's vector, or the count read every
+      match a second time).
     Snippets come from the shared highlighter rather than SearchHeadline, whose ts_headline would need a
     configuration that knows our tokens, and would read the whole body of each result.
     """
