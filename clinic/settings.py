@@ -53,8 +53,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # search's PostgreSQL engine: its tsvector fields and query expressions
     "reversion",
     "images",
+    "search",
     "education",
     "feedback",
     "glossary",

@@ -42,7 +42,6 @@ from .models import (
     Source,
     Status,
     Step,
-    Synonym,
     TimelineEntry,
     Topic,
 )
@@ -936,15 +935,6 @@ class ImageAdmin(TranslationTabsAdmin):
             obj.thumbnail_url,
             round(120 * obj.height / obj.width) if obj.width else 120,
         )
-
-
-@admin.register(Synonym)
-class SynonymAdmin(admin.ModelAdmin):
-    """Search synonyms per language (education/search.py applies them to queries)."""
-
-    list_display = ("__str__", "language")
-    list_filter = ("language",)
-    search_fields = ("terms",)
 
 
 from . import rules_admin  # noqa: E402,F401  (the risky-claim rules: their own module)

@@ -8,11 +8,19 @@ class EducationConfig(AppConfig):
     verbose_name = _("Patient education")
 
     def ready(self):
-        from . import search
+        from search import registry as search_registry
+
+        from . import cache, registry
         from .roles import sync_roles
         from .rules import seed_after_flush
 
-        search.connect_signals()
+        # The searched types, and how search's own changes reach the page cache: search never imports this app.
+        registry.register_search()
+        search_registry.configure(
+            results_url_name="education:search",
+            lists_version=lambda: cache.read_versions([cache.LISTS])[0],
+            lists_changed=lambda: cache.bump([cache.LISTS]),
+        )
 
         # Runs after Django has created the permissions, which a data migration cannot rely on; after every app's
         # migrations, since roles also hold permissions of apps listed after this one (axes, otp).
@@ -22,16 +30,16 @@ class EducationConfig(AppConfig):
 
         # The images app's picture is content too: its text is cleaned and its changes clear the page cache.
         image = apps.get_model("images", "Image")
+        # Search synonyms change search results: their text is cleaned and their changes clear the lists.
+        synonym = apps.get_model("search", "Synonym")
 
         # Every text field of every model here is cleaned on save, whoever saves (forms, import, commands, shell).
-        for model in [*self.get_models(), image]:
+        for model in [*self.get_models(), image, synonym]:
             pre_save.connect(_clean_text_on_save, sender=model)
         # A flushed test database loses the rules migration 0010 loaded: load the shipped ones again.
         post_migrate.connect(seed_after_flush, sender=self)
 
-        from . import cache
-
-        cache.connect_signals([*self.get_models(include_auto_created=True), image])
+        cache.connect_signals([*self.get_models(include_auto_created=True), image, synonym])
 
 
 def _clean_text_on_save(sender, instance, **kwargs):

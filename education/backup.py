@@ -40,12 +40,13 @@ ARCHIVE_FORMATS = {".tar.gz": "gztar", ".tgz": "gztar", ".zip": "zip"}
 DATA_FILES = ("content.xml", "users.xml")
 
 # Every model of the education app is backed up (approvals and review comments included, and the staff's claim
-# rules), except what is derived from the rest: the search index and its vocabulary are rebuilt as the content
-# loads, and the claim rules get a new version token.
-DERIVED_MODELS = {"education.SearchDocument", "education.SearchWord"}
+# rules); the claim rules get a new version token.
 # Records from other apps that belong in a backup: list a model here and export, import, counts and checksums
-# cover it. History: every revision with its comment and the account that saved it, and each saved version.
-OTHER_MODELS = ["images.Image", "glossary.Term", "feedback.Feedback", "reversion.Revision", "reversion.Version"]
+# cover it. History: every revision with its comment and the account that saved it, and each saved version. Of the
+# search app only the synonyms editors keep: its index and vocabulary are rebuilt as the content loads.
+OTHER_MODELS = [
+    "images.Image", "search.Synonym", "glossary.Term", "feedback.Feedback", "reversion.Revision", "reversion.Version",
+]
 
 
 # What a freshly migrated database already holds (the shipped claim rules): a backup's own rows replace it.
@@ -57,8 +58,7 @@ def content_models():
     in), and OTHER_MODELS."""
     from . import registry
 
-    own = [model for model in apps.get_app_config("education").get_models()
-           if model._meta.label not in DERIVED_MODELS]
+    own = list(apps.get_app_config("education").get_models())
     return list(dict.fromkeys([*own, *registry.models(), *(apps.get_model(label) for label in OTHER_MODELS)]))
 
 

@@ -425,8 +425,9 @@ def _stash(instance, scopes):
     instance._stale_page_scopes = getattr(instance, "_stale_page_scopes", set()) | scopes
 
 
-# The apps whose rows pages show: the content, and the pictures (images/, which knows nothing of pages).
-WATCHED_APPS = {"education", "images"}
+# The apps whose rows pages show: the content, the pictures (images/, which knows nothing of pages), and the search
+# synonyms (search/, whose results pages they change; its index follows the content and bumps nothing itself).
+WATCHED_APPS = {"education", "images", "search"}
 
 
 def content_changed(sender, instance, signal, using="default", raw=False, action=None, model=None, pk_set=None,

@@ -37,10 +37,10 @@ class Status(models.TextChoices):
 
 
 # The published rule, the one definition of what a patient may see. An item is visible from `visible_from` (its
-# publish time once it is published, None before) until `visible_until` (its expiry, None for never). Written three
-# ways for three readers, each a transcription of the same two bounds: a Q for querysets (published()), a test in
-# Python for one item (is_public), SQL for the search index's own tables. tests/test_visibility.py checks that the
-# three agree on every state.
+# publish time once it is published, None before) until `visible_until` (its expiry, None for never). Written two
+# ways for two readers, each a transcription of the same two bounds: a Q for querysets (published()) and a test in
+# Python for one item (is_public). The search app stores each item's bounds (visible_from, visible_until) and filters
+# on them itself; tests/test_visibility.py checks that all of these agree on every state.
 
 
 def visible_bounds(status, publish_at, expire_at):
@@ -57,14 +57,6 @@ def is_visible(visible_from, visible_until, now):
 def visible_q(now, visible_from="publish_at", visible_until="expire_at"):
     return Q(**{f"{visible_from}__lte": now}) & (
         Q(**{f"{visible_until}__isnull": True}) | Q(**{f"{visible_until}__gt": now})
-    )
-
-
-def visible_sql(alias, now_placeholder="%s"):
-    """SQL true for the rows of `alias` (with visible_from and visible_until columns) visible at the parameter."""
-    return (
-        f"{alias}.visible_from <= {now_placeholder} AND "
-        f"({alias}.visible_until IS NULL OR {alias}.visible_until > {now_placeholder})"
     )
 
 
@@ -1180,35 +1172,3 @@ class Clinic(Versioned):
     @classmethod
     def current(cls):
         return cls.objects.order_by("pk").first()
-
-
-class SearchDocument(models.Model):
-    """One item's text in one language, as patients read it; education/search.py indexes and queries it.
-
-    Holds every item whatever its status, with the item's visibility bounds: a search keeps the rows visible now, and
-    reads the items it shows through `published()`, which has the last word.
-    """
-
-    kind = models.CharField(_("kind"), max_length=20)
-    object_id = models.PositiveBigIntegerField(_("item"))
-    language = models.CharField(_("language"), max_length=10)
-    title = models.TextField(_("title"))
-    summary = models.TextField(_("in brief"), blank=True)
-    body = models.TextField(_("body"), blank=True)
-    # The item's visible_from and visible_until (Publishable), so a search applies the published rule to its own rows.
-    visible_from = models.DateTimeField(_("visible from"), null=True, blank=True)
-    visible_until = models.DateTimeField(_("visible until"), null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id", "language"], name="search_document_unique"),
-        ]
-        verbose_name = _("search document")
-        verbose_name_plural = _("search documents")
-
-    def __str__(self):
-        return f"{self.kind} {self.object_id} ({self.language})"
-
-
-# Search tables (synonyms, vocabulary) live in their own module; imported here so Django registers them.
-from .search_models import SearchWord, Synonym  # noqa: E402, F401

@@ -405,7 +405,8 @@ _SPELLINGS = {"en": {"nt": "not", "cannot": "not", "wo": "will", "ca": "can"}, "
 def _lemma(word, language):
     import simplemma  # imported on first use: its dictionaries take a moment to load
 
-    return _strip_accents(simplemma.lemmatize(word, lang=language).casefold())
+    # low_memory: the same dictionaries read in place (about 7 MB for both languages instead of 68 in every worker).
+    return _strip_accents(simplemma.lemmatize(word, lang=language, low_memory=True).casefold())
 
 
 def _word_keys(word, language):
@@ -463,7 +464,7 @@ def _tokens(text, language, ruleset):
 def _is_known(word, language):
     import simplemma
 
-    return simplemma.is_known(word, lang=language)
+    return simplemma.is_known(word, lang=language, low_memory=True)
 
 
 def _parse_run(text, language):

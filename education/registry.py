@@ -6,11 +6,15 @@ type"). tests/test_registry.py fails when a Publishable model has no entry, or i
 the workflow needs.
 """
 import contextlib
+import functools
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from search import registry as search_registry
+
 from .models import FAQ, Article, Pack, PackItem, Page, ProcedureNote, TimelineEntry
+from .text import plain_text
 
 # Per-language fields every reviewed type must translate: the workflow stamps and the approval of each language.
 WORKFLOW_TRANSLATIONS = ("text_changed", "text_version", "made_from", "reviewed_by", "last_reviewed", "approval")
@@ -18,7 +22,10 @@ WORKFLOW_TRANSLATIONS = ("text_changed", "text_version", "made_from", "reviewed_
 
 @dataclass(frozen=True)
 class SearchFields:
-    """What the site search indexes of one type: its text in three weights (title A, summary B, body C)."""
+    """What the site search indexes of one type: its text in three weights (title A, summary B, body C).
+
+    Handed to the search app as a registration (`search_kind`), which is all search knows of the type.
+    """
 
     kind: str  # stored in SearchDocument.kind; never rename it without rebuilding the index
     label: str  # what a result says the page is
@@ -40,6 +47,7 @@ class SitemapEntry:
 class ContentType:
     model: type
     url_name: str  # the page of one item (namespaced URL name)
+    url_kwargs: tuple = ("slug",)  # the item's attributes that fill url_name's arguments (in the active language)
     list_url_name: str | None = None  # the page listing them, if any
     search: SearchFields | None = None
     sitemap: SitemapEntry | None = None
@@ -81,6 +89,7 @@ _TYPES = [
     ContentType(
         FAQ,
         "education:faq_detail",
+        url_kwargs=("pk",),
         list_url_name="education:faq",
         search=SearchFields("faq", _("Question and answer"), "question", (), ("answer",), frozenset({"answer"})),
     ),
@@ -125,6 +134,36 @@ def searched():
     return [entry for entry in _TYPES if entry.search]
 
 
+def _read(markdown, item, name):
+    value = getattr(item, name) or ""
+    return plain_text(value) if name in markdown else value
+
+
+def _window(item):
+    return item.visible_from, item.visible_until
+
+
+def _visible(queryset):
+    return queryset.published()
+
+
+def search_kind(entry):
+    """`entry` as the search app registers it: its fields, its URL, and the published rule as search reads it
+    (each item's window to store, and `published()` for the items a page of results shows)."""
+    fields = entry.search
+    return search_registry.Kind(
+        fields.kind, entry.model, fields.label, entry.url_name, entry.url_kwargs, fields.title, fields.summary,
+        fields.body, prior=fields.prior, read=functools.partial(_read, fields.markdown), window=_window,
+        visible=_visible,
+    )
+
+
+def register_search():
+    """Hand every searched type to the search app (called from the app's ready())."""
+    for entry in searched():
+        search_registry.register(search_kind(entry))
+
+
 @contextlib.contextmanager
 def registered(entry, replacing=None):
     """Register `entry` for the duration of a block (tests): in place of `replacing`'s entry when given."""
@@ -132,7 +171,12 @@ def registered(entry, replacing=None):
     if replacing is not None:
         _TYPES[:] = [other for other in _TYPES if other.model is not replacing]
     _TYPES.append(entry)
-    try:
-        yield entry
-    finally:
-        _TYPES[:] = saved
+    with contextlib.ExitStack() as stack:
+        if entry.search:
+            stack.enter_context(search_registry.registered(search_kind(entry), replacing=replacing))
+        elif replacing is not None:
+            stack.enter_context(search_registry.registered(None, replacing=replacing))
+        try:
+            yield entry
+        finally:
+            _TYPES[:] = saved

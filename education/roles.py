@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from . import registry
 
-SUPPORTING = ("topic", "source", "synonym")
+SUPPORTING = ("topic", "source")
 
 
 def editor_permissions():
@@ -50,6 +50,11 @@ OTHER_APPS_REVIEWER |= Q(content_type__app_label="glossary")
 # Images (images/): editors add and change them; reviewers also delete them.
 OTHER_APPS_EDITOR |= Q(content_type__app_label="images", codename__in=["add_image", "change_image", "view_image"])
 OTHER_APPS_REVIEWER |= Q(content_type__app_label="images")
+# Search synonyms (search/): editors add and change them; reviewers also delete them.
+OTHER_APPS_EDITOR |= Q(content_type__app_label="search", codename__in=["add_synonym", "change_synonym", "view_synonym"])
+OTHER_APPS_REVIEWER |= Q(
+    content_type__app_label="search", codename__in=["add_synonym", "change_synonym", "delete_synonym", "view_synonym"]
+)
 
 
 def roles():

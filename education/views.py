@@ -12,7 +12,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import page_data, search, structured_data
+from search import engine as search
+
+from . import page_data, structured_data
 from .models import FAQ, Article, Pack, PackItem, Page, ProcedureNote, Topic
 
 
@@ -273,7 +275,7 @@ def robots_txt(request):
 
 @require_safe
 def search_results(request):
-    """The site search: any query gives a page (see education/search.py for what it matches and how)."""
+    """The site search: any query gives a page (see search/engine.py for what it matches and how)."""
     results = search.search(request.GET.get("q", ""), page=request.GET.get("page"))
     context = {
         "results": results,

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from education import structured_data
-from education.models import SearchDocument
+from search.models import SearchDocument
 
 from .factories import make_article, make_faq
 

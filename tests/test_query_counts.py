@@ -37,7 +37,7 @@ PUBLIC_BUDGETS = {
     "procedures": 5,
     "faq_detail": 5,
     "page": 4,
-    # The query mixes languages, so the search also looks for spelling suggestions (education/search.py); the
+    # The query mixes languages, so the search also looks for spelling suggestions (search/engine.py); the
     # synonyms' version is read from the database in each language, so every worker sees an edit at once.
     "search": 15,
     "sitemap": 8,

@@ -8,12 +8,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from modeltranslation.translator import translator
 
-from education import registry, search
+from education import registry
 from education.models import Article, Page, Publishable, Status
 from education.registry import ContentType, SearchFields, SitemapEntry
 from education.roles import sync_roles
 from education.sitemaps import SITEMAPS
 from feedback.models import feedback_models
+from search import engine as search
 
 from .factories import make_page, make_staff
 
@@ -49,7 +50,6 @@ THROWAWAY = ContentType(
 @pytest.fixture
 def throwaway():
     with registry.registered(THROWAWAY, replacing=Page):
-        search.connect_signals()
         yield THROWAWAY
 
 

@@ -7,8 +7,10 @@ from django.core import serializers
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from education import search, services
-from education.models import Article, SearchDocument, Status
+from education import services
+from education.models import Article, Status
+from search import engine as search
+from search.models import SearchDocument
 
 from .factories import make_article, make_faq, make_procedure, make_topic
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
-from education import search
+from search import engine as search
 
 from .factories import make_article, make_faq, make_procedure, make_topic
 from .search_library import ITEMS, QUERIES

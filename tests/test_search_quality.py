@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import translation
 
-from education import search
 from education.cache import LISTS, bump
-from education.models import Status, Synonym
+from education.models import Status
+from search import engine as search
+from search.models import Synonym
 
 from .factories import make_article, make_faq, make_procedure, make_topic
 
@@ -121,11 +122,11 @@ def test_synonym_form_refuses_a_single_term():
 
 def test_synonyms_are_managed_in_the_admin(admin_client):
     response = admin_client.post(
-        "/admin/education/synonym/add/", {"language": "en", "terms": "keloid,  raised scar ,keloid"}
+        "/admin/search/synonym/add/", {"language": "en", "terms": "keloid,  raised scar ,keloid"}
     )
     assert response.status_code == 302
     assert Synonym.objects.get(terms="keloid, raised scar").language == "en"
-    assert "keloid, raised scar" in admin_client.get("/admin/education/synonym/").text
+    assert "keloid, raised scar" in admin_client.get("/admin/search/synonym/").text
 
 
 def test_a_misspelt_query_that_finds_nothing_shows_the_closest_published_words(client):

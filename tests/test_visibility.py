@@ -77,7 +77,7 @@ def test_the_forms_of_the_published_rule_agree(make, state):
     """published(), is_public, scheduled() and the search index's SQL give the same answer in every state."""
     from django.db import connection
 
-    from education import search
+    from search import engine as search
 
     overrides, visible = dict(STATES[state][0]), STATES[state][1]
     expire_at = overrides.pop("expire_at", None)

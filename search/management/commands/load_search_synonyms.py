@@ -1,12 +1,11 @@
-"""Add the shipped dermatology synonyms (education/data/search_synonyms_<language>.txt) to the admin's list."""
+"""Add the shipped dermatology synonyms (search/data/search_synonyms_<language>.txt) to the admin's list."""
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from education.cache import LISTS, bump
-from education.models import Synonym
-from education.search import DATA
-from education.search_models import split_terms
+from search.engine import DATA
+from search.models import Synonym, split_terms
+from search.registry import SETTINGS
 
 
 def shipped_groups(language):
@@ -40,7 +39,7 @@ class Command(BaseCommand):
             if not dry_run:
                 Synonym.objects.bulk_create(Synonym(language=language, terms=group) for group in missing)
                 if missing:
-                    bump([LISTS])  # bulk_create sends no post_save: the next search reads the synonyms again
+                    SETTINGS.lists_changed()  # bulk_create sends no post_save: the next search reads them again
         if verbosity:
             counts = ", ".join(f"{language} {count}" for language, count in added.items())
             verb = "Would add" if dry_run else "Added"

@@ -1,4 +1,4 @@
-"""Site search: published articles, procedure notes and FAQs, in the language the patient is reading.
+"""Site search: the registered kinds of content (search/registry.py), in the language the patient is reading.
 
 One interface, `search(query, language, page)`, over two engines chosen by the database in use. Both index the same
 tokens, made here in Python, so they find the same pages:
@@ -21,15 +21,16 @@ When a search finds little, `suggestion` offers the closest words of the publish
 on PostgreSQL, edit distance with rapidfuzz on SQLite), checked to find visible pages; when it finds nothing,
 `elsewhere` says how many pages match in each other language.
 
-`SearchDocument` rows hold each item's plain text per language; both engine tables are keyed by its id. The index
-holds every item whatever its status, with the moments it becomes visible to patients and stops being visible
-(`Publishable.visible_from` and `visible_until`, copied on every save): a search keeps the rows visible now by the
-published rule's SQL form (`visible_sql` in models.py), so a scheduled item appears at its time and an expired one
-goes without a re-index, and reads the items of the page it shows through `published()`, which has the last word.
+`SearchDocument` rows hold each item's plain text per language; both engine tables are keyed by its id (their names
+still say "education": the tables were made when search lived in that app, and keeping them moved no data). The index
+holds every item whatever its status, with the moments it becomes visible to patients and stops being visible (the
+registered `Kind.window`, copied on every save): a search keeps the rows whose stored window holds the present
+(`_visible_now`), so a scheduled item appears at its time and an expired one goes without a re-index, and reads the
+items of the page it shows through the registered `Kind.visible` (the content's own rule), which has the last word.
 
-The index follows content through `post_save`/`post_delete` receivers (`connect_signals`, called from the app's
-`ready()`), not through the models' `save()`: deletes made by querysets, the admin's bulk delete and cascades call no
-model method, but do send `post_delete`. `QuerySet.update()` of text sends nothing: run `rebuild_search_index`
+The index follows content through `post_save`/`post_delete` receivers (`connect_signals`, called as a kind is
+registered), not through the models' `save()`: deletes made by querysets, the admin's bulk delete and cascades call
+no model method, but do send `post_delete`. `QuerySet.update()` of text sends nothing: run `rebuild_search_index`
 after one.
 """
 import bisect
@@ -44,8 +45,11 @@ from urllib.parse import urlencode
 import simplemma
 import snowballstemmer
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramSimilarity
 from django.core.paginator import Paginator
-from django.db import connection, models, transaction
+from django.db import connection, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -55,12 +59,8 @@ from django.utils.translation import get_language_info, pgettext_lazy
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from . import cache as page_cache
 from . import registry
-from .models import SearchDocument, SearchWord, Synonym, visible_sql
-from .registry import SearchFields
-from .search_models import split_terms
-from .text import plain_text
+from .models import IndexedVector, SearchDocument, SearchWord, Synonym, split_terms
 
 MAX_QUERY_LENGTH = 200  # characters of the query that are read; the rest is ignored
 MAX_TERMS = 10
@@ -80,42 +80,13 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 STEMMER_LANGUAGES = {"en": "english", "it": "italian"}
 
 
-@dataclass(frozen=True)
-class Kind:
-    """A type of content the search returns, as its registry entry declares it (education/registry.py)."""
-
-    name: str
-    model: type[models.Model]
-    label: str
-    title_field: str
-    fields: SearchFields
-    prior: float  # among pages that match equally well, the higher comes first
-
-    def texts(self, item):
-        """(title, summary, body) of `item` in the active language, as plain text."""
-        def read(name):
-            value = getattr(item, name) or ""
-            return plain_text(value) if name in self.fields.markdown else value
-
-        summary = " ".join(part for part in map(read, self.fields.summary) if part)
-        body = " ".join(part for part in map(read, self.fields.body) if part)
-        return getattr(item, self.title_field), summary, body
-
-
 def kinds():
-    """{kind name: Kind} of every registered type that search indexes."""
-    return {
-        entry.search.kind: Kind(
-            entry.search.kind, entry.model, entry.search.label, entry.search.title, entry.search, entry.search.prior
-        )
-        for entry in registry.searched()
-    }
+    """{kind name: Kind} of every registered kind (search/registry.py)."""
+    return registry.kinds()
 
 
 def kind_for_model(model):
-    return next((kind for kind in kinds().values() if kind.model is model._meta.concrete_model), None)
-
-
+    return registry.for_model(model)
 
 
 def languages():
@@ -153,7 +124,7 @@ def word_tokens(word, language):
     """
     folded = word.casefold()
     try:
-        lemma = simplemma.lemmatize(folded, lang=language)
+        lemma = simplemma.lemmatize(folded, lang=language, low_memory=True)  # dictionaries read in place: 7 MB, not 68
     except ValueError:  # a language simplemma does not know: the word is its own lemma
         lemma = folded
     return strip_accents(folded), LEMMA_MARK + strip_accents(lemma.casefold()), STEM_MARK + stem(folded, language)
@@ -166,7 +137,7 @@ def indexed_text(text, language):
 
 @functools.cache
 def stop_words(language):
-    """Words a query ignores unless it has nothing else ("the", "come"), from education/data/."""
+    """Words a query ignores unless it has nothing else ("the", "come"), from search/data/."""
     path = DATA / f"search_stop_words_{language}.txt"
     if not path.exists():
         return frozenset()
@@ -180,13 +151,11 @@ _SYNONYMS = {}  # {language: (version, table)}: this process's copy, valid while
 def synonyms(language):
     """{tokens of a term as written: the forms of its groups} for `language`, from this process's copy.
 
-    The copy is kept while the version of the lists stays the same. That version lives in the database (see
-    education.cache), and saving or deleting a Synonym changes it, so every worker on every machine reads the new
-    synonyms at its next search; a per-process cache could not tell another worker.
+    The copy is kept while the version of the lists stays the same (`lists_version`, registered by the content app:
+    its page cache keeps it in the database, and saving or deleting a Synonym changes it), so every worker on every
+    machine reads the new synonyms at its next search; a per-process cache could not tell another worker.
     """
-    from .cache import LISTS, read_versions
-
-    (version,) = read_versions([LISTS])
+    version = registry.SETTINGS.lists_version()
     memo = _SYNONYMS.get(language)
     if memo and memo[0] == version:
         return memo[1]
@@ -419,9 +388,15 @@ def _has_phrase(words, phrase):
 
 
 def _visible_now(alias):
-    """SQL (and params) true for the rows of `alias` that patients may see now: the published rule (models.py)."""
+    """SQL (and params) true for the rows of `alias` whose stored window holds the present moment.
+
+    The window is the item's own (`Kind.window`, the content's published rule): visible from `visible_from` on, until
+    `visible_until` if set, never while `visible_from` is empty. tests/test_visibility.py checks that this agrees with
+    the content's `published()` in every state.
+    """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    return f"({visible_sql(alias)})", [now, now]
+    sql = f"{alias}.visible_from <= %s AND ({alias}.visible_until IS NULL OR {alias}.visible_until > %s)"
+    return f"({sql})", [now, now]
 
 
 # --- Engines -------------------------------------------------------------------------------------------------------
@@ -467,6 +442,17 @@ class Engine:
             found = process.extract(word, candidates, scorer=Levenshtein.distance, score_cutoff=limit, limit=5)
             similar[word] = [candidates[index] for _w, _distance, index in sorted(found, key=lambda f: (f[1], f[2]))]
         return similar
+
+
+class TokenQuery(SearchQuery):
+    """A tsquery of the tokens made here, read as written, that the planner cannot see (see PostgreSQLEngine)."""
+
+    def __init__(self, expression):
+        super().__init__(expression, search_type="raw")
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = compiler.compile(self.source_expressions[-1])
+        return f"(SELECT ({sql})::tsquery OFFSET 0)", params
 
 
 class SQLiteEngine(Engine):
@@ -536,19 +522,35 @@ class SQLiteEngine(Engine):
 
 
 class PostgreSQLEngine(Engine):
-    """A GIN-indexed tsvector finds the matches; a small one ranks them.
+    """A GIN-indexed tsvector finds the matches; a small one ranks them. Written with django.contrib.postgres.search.
 
     The vectors are written from the tokens made here (a word, its lemma and its stem share a position), not by a
     text search configuration: PostgreSQL has no Italian lemmatiser, and a custom dictionary would need files
     installed on the database server. Ranking reads the title, the summary and the opening of the body (RANKED_BODY
     characters) rather than the whole text: whole-text vectors are stored out of line (TOAST), and reading
     thousands of them for a common word is what makes full-text search slow. Matching still covers the whole text.
+
+    Where SQL of our own remains, and why:
+    - `TokenQuery`: the query is a tsquery of our tokens, read as written (`::tsquery`); SearchQuery's functions
+      (to_tsquery and the others) parse it with a configuration, which would split "=acne" and drop the "=". It is a
+      subquery with OFFSET 0, so the planner does not see the words: seeing a common one, it would read every vector
+      (a sequential scan that unpacks each out-of-line vector, 56 ms on the benchmark library) instead of using the
+      GIN index (6 ms), as it cannot tell what unpacking costs.
+    - The vectors are tsvector literals made here (`_vector`), cast as they are stored; SearchVector would make them
+      with a configuration.
+    - `page()` wraps the ORM's scored matches in a derived table, so that the count is a window over (id, score)
+      alone and the text is read for one page of documents: the ORM has no derived tables, and its one-statement
+      forms were slower for a common word (the window then carried every match's vector, or the count read every
+      match a second time).
+    Snippets come from the shared highlighter rather than SearchHeadline, whose ts_headline would need a
+    configuration that knows our tokens, and would read the whole body of each result.
     """
 
     TABLE = "education_search_pg"
     RANKED_BODY = 150  # characters: about the first two sentences
     MAX_POSITION = 16383  # PostgreSQL's limit; later words share it
     MAX_POSITIONS = 256  # positions kept per lexeme, as PostgreSQL keeps
+    SPELLING_CANDIDATES = 50  # per typed word, the most similar by trigrams
 
     @staticmethod
     def _quote(token):
@@ -568,54 +570,61 @@ class PostgreSQLEngine(Engine):
                         kept.append(f"{position}{weight}")
         return " ".join(f"{cls._quote(token)}:{','.join(kept)}" for token, kept in positions.items())
 
+    def clear(self):
+        IndexedVector.objects.all().delete()
+        SearchWord.objects.all().delete()
+
     def _store(self, documents):
         rows = []
         for doc in documents:
             head = [(doc.title, "A"), (doc.summary, "B")]
             rows.append(
-                (
-                    doc.pk, doc.language, doc.kind, doc.object_id, doc.visible_from, doc.visible_until,
-                    self._vector([*head, (doc.body, "C")], doc.language),
+                IndexedVector(
+                    document_id=doc.pk, language=doc.language, kind=doc.kind, object_id=doc.object_id,
+                    visible_from=doc.visible_from, visible_until=doc.visible_until,
+                    vector=Cast(Value(self._vector([*head, (doc.body, "C")], doc.language)), SearchVectorField()),
                     # No stems: a smaller vector ranks faster, and a match by stem is a fallback, ranked here anyway.
-                    self._vector([*head, (doc.body[: self.RANKED_BODY], "C")], doc.language, stems=False),
+                    rank_vector=Cast(
+                        Value(self._vector([*head, (doc.body[: self.RANKED_BODY], "C")], doc.language, stems=False)),
+                        SearchVectorField(),
+                    ),
                 )
             )
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {self.TABLE} (document_id, language, kind, object_id, visible_from, visible_until, "
-                "vector, rank_vector) VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector) "
-                "ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, kind = EXCLUDED.kind, "
-                "object_id = EXCLUDED.object_id, visible_from = EXCLUDED.visible_from, "
-                "visible_until = EXCLUDED.visible_until, vector = EXCLUDED.vector, rank_vector = EXCLUDED.rank_vector",
-                rows,
-            )
+        IndexedVector.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["document_id"],
+            update_fields=["language", "kind", "object_id", "visible_from", "visible_until", "vector", "rank_vector"],
+        )
 
     def remove(self, document_ids):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.TABLE} WHERE document_id = ANY(%s)", [list(document_ids)])
+        IndexedVector.objects.filter(document_id__in=list(document_ids)).delete()
 
-    def _where(self, match, language):
-        visible, params = _visible_now("s")
-        # OFFSET 0 hides the query's value from the planner: seeing a common word, it would read every vector (a
-        # seq scan that unpacks each out-of-line vector, 56 ms on the benchmark library) instead of the GIN index
-        # (6 ms), as it cannot tell what unpacking costs.
-        sql = (
-            f"FROM {self.TABLE} s CROSS JOIN (SELECT %s::tsquery AS query OFFSET 0) AS q "
-            f"WHERE s.vector @@ q.query AND s.language = %s AND {visible}"
-        )
-        return sql, [match.expression(self._quote, " & ", " | "), language, *params]
+    def _matches(self, match, language):
+        """(the visible documents of `language` that `match` finds, the query)."""
+        query = TokenQuery(match.expression(self._quote, " & ", " | "))
+        now = timezone.now()
+        visible = Q(visible_from__lte=now) & (Q(visible_until__isnull=True) | Q(visible_until__gt=now))
+        return IndexedVector.objects.filter(visible, vector=query, language=language), query
+
+    def count(self, match, language):
+        return self._matches(match, language)[0].count()
 
     def page(self, match, language, offset, limit):
-        """As SQLiteEngine.page."""
-        where, params = self._where(match, language)
-        # The count runs over (id, score) pairs only: over whole matched rows it spilled to disk for a common word.
-        # OFFSET 0 keeps PostgreSQL from folding the scoring step into the count's.
+        """As SQLiteEngine.page, in one query: the page's documents, ranked, with the number of matches."""
+        matches, query = self._matches(match, language)
+        scored, params = matches.annotate(score=SearchRank(F("rank_vector"), query)).values_list(
+            "document_id", "score"
+        ).query.sql_with_params()
+        # The count is a window over (id, score) pairs only: over whole matched rows it spilled to disk for a common
+        # word. OFFSET 0 keeps PostgreSQL from folding the scoring step into the count's; the text is read for the
+        # page's documents alone. The ORM has no such derived table, hence SQL (the parts inside are the ORM's).
         sql = (
             "SELECT d.id, d.kind, d.object_id, d.title, d.summary, d.body, ranked.total FROM ("
-            "SELECT id, score, COUNT(*) OVER () AS total FROM ("
-            f"SELECT s.document_id AS id, ts_rank(s.rank_vector, q.query) AS score {where} OFFSET 0"
-            ") AS scored ORDER BY score DESC, id LIMIT %s OFFSET %s"
-            ") AS ranked JOIN education_searchdocument d ON d.id = ranked.id ORDER BY ranked.score DESC, ranked.id"
+            f"SELECT id, score, COUNT(*) OVER () AS total FROM ({scored} OFFSET 0) AS scored (id, score) "
+            "ORDER BY score DESC, id LIMIT %s OFFSET %s"
+            f") AS ranked JOIN {SearchDocument._meta.db_table} d ON d.id = ranked.id "
+            "ORDER BY ranked.score DESC, ranked.id"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset])
@@ -623,15 +632,15 @@ class PostgreSQLEngine(Engine):
         return (rows[0][-1] if rows else None), [row[:-1] for row in rows]
 
     def _candidate_words(self, words, language):
-        # pg_trgm narrows the vocabulary (GIN index, migration 0006); edit distance then decides, as on SQLite.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT DISTINCT found.word FROM unnest(%s::text[]) AS typed(word) CROSS JOIN LATERAL ("
-                "SELECT word FROM education_searchword WHERE language = %s AND word %% typed.word "
-                "ORDER BY similarity(word, typed.word) DESC LIMIT 50) AS found",
-                [list(words), language],
-            )
-            return [row[0] for row in cursor.fetchall()]
+        # pg_trgm narrows the vocabulary (GIN index, migration 0007); edit distance then decides, as on SQLite.
+        similar = [
+            SearchWord.objects.filter(language=language, word__trigram_similar=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .order_by("-similarity")
+            .values_list("word", flat=True)[: self.SPELLING_CANDIDATES]
+            for word in words
+        ]
+        return list(similar[0].union(*similar[1:])) if similar else []
 
 
 ENGINES = {"sqlite": SQLiteEngine, "postgresql": PostgreSQLEngine}
@@ -647,13 +656,14 @@ def get_engine():
 def _documents(kind, item):
     """Unsaved SearchDocuments for `item`: what a patient reads in each language (fallbacks included)."""
     documents = []
+    visible_from, visible_until = kind.window(item)
     for language in languages():
         with translation.override(language):
             title, summary, body = (clean_text(text) for text in kind.texts(item))
         documents.append(
             SearchDocument(
                 kind=kind.name, object_id=item.pk, language=language, title=title, summary=summary, body=body,
-                visible_from=item.visible_from, visible_until=item.visible_until,
+                visible_from=visible_from, visible_until=visible_until,
             )
         )
     return documents
@@ -699,7 +709,7 @@ def rebuild_index(chunk_size=500):
     for kind in kinds().values():
         counts[kind.name] = 0
         batch = []
-        for item in kind.model.objects.order_by("pk").iterator(chunk_size=chunk_size):
+        for item in kind.model._default_manager.order_by("pk").iterator(chunk_size=chunk_size):
             batch += _documents(kind, item)
             counts[kind.name] += 1
             if len(batch) >= chunk_size:
@@ -707,7 +717,7 @@ def rebuild_index(chunk_size=500):
                 batch = []
         if batch:
             engine.store(SearchDocument.objects.bulk_create(batch))
-    page_cache.bump([page_cache.LISTS])  # the index's own rows bump nothing (education.cache): search pages change
+    registry.SETTINGS.lists_changed()  # the index's own rows are not content: say once that results changed
     return counts
 
 
@@ -721,11 +731,10 @@ def _item_deleted(sender, instance, **kwargs):
         unindex_item(instance)
 
 
-def connect_signals():
-    """Index the registered types on save and delete (called from the app's ready(), again after a registration)."""
-    for kind in kinds().values():
-        post_save.connect(_item_saved, sender=kind.model, dispatch_uid=f"search-index-{kind.name}")
-        post_delete.connect(_item_deleted, sender=kind.model, dispatch_uid=f"search-unindex-{kind.name}")
+def connect_signals(kind):
+    """Index `kind`'s model on save and delete (registry.register() calls this)."""
+    post_save.connect(_item_saved, sender=kind.model, dispatch_uid=f"search-index-{kind.name}")
+    post_delete.connect(_item_deleted, sender=kind.model, dispatch_uid=f"search-unindex-{kind.name}")
 
 
 # --- Searching -----------------------------------------------------------------------------------------------------
@@ -786,7 +795,9 @@ class _Matches:
         registered = kinds()
         for name in {row[1] for row in rows} & set(registered):
             ids = [row[2] for row in rows if row[1] == name]
-            items |= {(name, item.pk): item for item in registered[name].model.objects.published().filter(pk__in=ids)}
+            kind = registered[name]
+            visible = kind.visible(kind.model._default_manager.filter(pk__in=ids))
+            items |= {(name, item.pk): item for item in visible}
         tokens = {token for term in self.match.terms for token in term.tokens(self.match.use_stems)}
         hits = []
         with translation.override(self.language):
@@ -795,9 +806,9 @@ class _Matches:
                 if item is None:
                     continue
                 kind = registered[name]
-                title = getattr(item, kind.title_field)
+                title = kind.read(item, kind.title)
                 snippet = highlight(f"{summary} {body}".strip(), tokens, self.language)
-                hits.append(Hit(name, str(kind.label), title, item.get_absolute_url(), render_snippet(snippet)))
+                hits.append(Hit(name, str(kind.label), title, kind.url(item), render_snippet(snippet)))
         return hits
 
 
@@ -849,7 +860,7 @@ class SearchResults:
 
 def _search_url(language, query):
     with translation.override(language):
-        return reverse("education:search") + "?" + urlencode({"q": query})
+        return reverse(registry.SETTINGS.results_url_name) + "?" + urlencode({"q": query})
 
 
 def suggest(engine, words, language):

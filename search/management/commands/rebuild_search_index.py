@@ -1,8 +1,8 @@
-"""Rebuild the site search index from every content type the registry says search indexes, in every language."""
+"""Rebuild the site search index from every registered kind of content (search/registry.py), in every language."""
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from education.search import kinds, rebuild_index
+from search.engine import kinds, rebuild_index
 
 
 class Command(BaseCommand):
