@@ -73,9 +73,12 @@ class TranslatedSlugQuerySet(models.QuerySet):
 
 
 class PublishableQuerySet(TranslatedSlugQuerySet):
-    def published(self):
-        """The one rule for what a patient may see: published, its publish time has come, its expiry has not."""
-        return self.filter(visible_q(timezone.now()), status=Status.PUBLISHED)
+    def published(self, now=None):
+        """The one rule for what a patient may see: published, its publish time has come, its expiry has not.
+
+        `now` is the moment to judge at, the current time unless given (education/page_data.py prepares queries
+        with a stand-in time that each request replaces with its own)."""
+        return self.filter(visible_q(now or timezone.now()), status=Status.PUBLISHED)
 
     def with_review(self):
         """Each language's reviewing clinician and photo, in the same query: the trust lines name them."""

@@ -14,7 +14,6 @@ ones (`PreparedQuery`); the home page's lists are prepared the same way. Staff p
 """
 import datetime
 import json
-from unittest import mock
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -111,8 +110,9 @@ def _listing_fields(model):
     return ("id", "status", "publish_at", *_languages(*model.listing_fields))
 
 
-def related_lists(queryset, model):
-    """`queryset` of articles or treatments, each row carrying its page's related lists as JSON."""
+def related_lists(queryset, model, now=None):
+    """`queryset` of articles or treatments, each row carrying its page's related lists as JSON, judged at `now`
+    (the current time unless given)."""
     reviewers = [f"reviewed_by_{code}__{name}" for code, _name in settings.LANGUAGES for name in REVIEWER_FIELDS]
     faq_fields = [
         "id", "topic__order", "status", "publish_at", "rendered", "topic", "article", "procedure", "order",
@@ -124,16 +124,16 @@ def related_lists(queryset, model):
     annotations = {
         "topic_rows": json_list(Topic.objects.filter(**items), TOPIC_FIELDS),
         "source_rows": json_list(Source.objects.filter(**items), SOURCE_FIELDS),
-        "faq_rows": json_list(FAQ.objects.published().filter(**{link: OuterRef("pk")}), faq_fields),
+        "faq_rows": json_list(FAQ.objects.published(now).filter(**{link: OuterRef("pk")}), faq_fields),
     }
     if model is Article:
         annotations["procedure_rows"] = json_list(
-            ProcedureNote.objects.published().filter(articles=OuterRef("pk")), _listing_fields(ProcedureNote)
+            ProcedureNote.objects.published(now).filter(articles=OuterRef("pk")), _listing_fields(ProcedureNote)
         )
     else:
         # The newest few (Meta.ordering; the page links to the rest by topic): a LIMIT inside the list's filter,
         # and one more than it shows, to know whether there are more.
-        newest = Article.objects.published().filter(procedures=OuterRef(OuterRef("pk"))).values("pk")
+        newest = Article.objects.published(now).filter(procedures=OuterRef(OuterRef("pk"))).values("pk")
         annotations["article_rows"] = json_list(
             Article.objects.filter(pk__in=newest[: RELATED_ARTICLES + 1]), _listing_fields(Article)
         )
@@ -168,6 +168,19 @@ def fill(item):
     return item
 
 
+def _is_time(value):
+    """A datetime, or the text a database backend turned one into."""
+    if isinstance(value, datetime.datetime):
+        return True
+    if isinstance(value, str) and len(value) >= 19:
+        try:
+            datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
 # Stand-ins compiled into a prepared query, replaced by the request's own values when it runs.
 SLUG = "\x00slug\x00"
 NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
@@ -176,17 +189,17 @@ NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
 class PreparedQuery:
     """A queryset built and compiled by the ORM once; `rows(slug)` runs its SQL again with this request's values.
 
-    `build()` returns the queryset; while it runs, the clock reads NOW, and SLUG stands for the slug. No
-    prefetch_related: what a prepared page shows comes in its one query.
+    `build(now)` returns the queryset, judged at `now` (it is given NOW) and with SLUG for the slug. A query whose
+    SQL holds any other time read the clock itself, and is refused: run again, it would keep that moment for good.
+    No prefetch_related: what a prepared page shows comes in its one query.
     """
 
     def __init__(self, build, using):
-        with mock.patch.object(timezone, "now", return_value=NOW) as clock:
-            queryset = build().using(using)
-            if queryset._prefetch_related_lookups:
-                raise ValueError("A prepared query cannot prefetch: use related_lists().")
-            self.compiler = queryset.query.get_compiler(using=using)
-            self.sql, params = self.compiler.as_sql()
+        queryset = build(NOW).using(using)
+        if queryset._prefetch_related_lookups:
+            raise ValueError("A prepared query cannot prefetch: use related_lists().")
+        self.compiler = queryset.query.get_compiler(using=using)
+        self.sql, params = self.compiler.as_sql()
         self.using, self.fetch_mode = using, queryset._fetch_mode
         ops = connections[using].ops
         self.adapt = ops.adapt_datetimefield_value
@@ -195,8 +208,8 @@ class PreparedQuery:
         self.params = list(params)
         self.slugs = [i for i, value in enumerate(params) if value == SLUG]
         self.times = [(i, value != NOW) for i, value in enumerate(params) if value in (NOW, adapted_now)]
-        if clock.called and not self.times:
-            raise RuntimeError("The prepared query read the clock but its SQL does not hold the time.")
+        if any(_is_time(value) for i, value in enumerate(params) if i not in dict(self.times)):
+            raise RuntimeError("A prepared query must take its time from build(now), not from the clock.")
         klass_info = self.compiler.klass_info
         self.model = klass_info["model"]
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -241,12 +254,12 @@ def prepared(name, build, slug=None, using=DEFAULT_DB_ALIAS):
 def published_item(model, slug):
     """The published article or treatment with `slug` in the active language, its lists filled; None if none."""
 
-    def build():
+    def build(now):
         queryset = (
-            model.objects.published().with_review().select_related("image")
+            model.objects.published(now).with_review().select_related("image")
             .defer("quality", "claims_acknowledged").by_slug(SLUG)
         )
-        return related_lists(queryset, model)[:2]
+        return related_lists(queryset, model, now)[:2]
 
     items = prepared(model._meta.label, build, slug)
     if len(items) > 1:

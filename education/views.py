@@ -72,12 +72,12 @@ def paginate(request, queryset, per_page=ITEMS_PER_PAGE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def published_articles():
-    return Article.objects.published().listed()
+def published_articles(now=None):
+    return Article.objects.published(now).listed()
 
 
-def published_procedures():
-    return ProcedureNote.objects.published().listed()
+def published_procedures(now=None):
+    return ProcedureNote.objects.published(now).listed()
 
 
 def published_faqs():
@@ -90,9 +90,9 @@ def published_faqs():
 def home(request):
     # Prepared once per process and language (education/page_data.py): building them cost more than running them.
     context = {
-        "topics": page_data.prepared("home-topics", Topic.objects.all),
-        "articles": page_data.prepared("home-articles", lambda: published_articles()[:HOME_ITEMS]),
-        "procedures": page_data.prepared("home-procedures", lambda: published_procedures()[:HOME_ITEMS]),
+        "topics": page_data.prepared("home-topics", lambda now: Topic.objects.all()),
+        "articles": page_data.prepared("home-articles", lambda now: published_articles(now)[:HOME_ITEMS]),
+        "procedures": page_data.prepared("home-procedures", lambda now: published_procedures(now)[:HOME_ITEMS]),
         "language_links": language_links(request),
     }
     return render(request, "education/home.html", context)

@@ -142,3 +142,10 @@ def test_a_prepared_query_reads_the_clock_and_the_slug_of_each_request(client, t
     assert "Shown at ten" in client.get("/en/").text
     page = client.get(later.get_absolute_url())
     assert page.status_code == 200 and "Shown at ten" in page.text and "Shown already" not in page.text
+
+
+def test_a_prepared_query_that_reads_the_clock_itself_is_refused():
+    """A query that took the time from the clock instead of build(now) would keep that moment on every request."""
+    with pytest.raises(RuntimeError):
+        page_data.PreparedQuery(lambda now: Article.objects.published().listed(), "default")
+    page_data.PreparedQuery(lambda now: Article.objects.published(now).listed(), "default")  # the same, done right
