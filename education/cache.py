@@ -53,9 +53,6 @@ MOMENTS = {NEXT_PUBLISH, NEXT_PUBLISH_CHECKED}
 LIST_ONLY_MODELS = {"synonym"}
 # Rows no patient page shows (the sign-off history, the risky-claim rules): a change to one makes nothing stale.
 UNSEEN_MODELS = {"workflowevent", "claimrule"}
-# Rows written only as another row changes (the search index and its vocabulary follow an item's save, which bumps
-# "lists" itself; a rebuild of the index bumps once, explicitly).
-DERIVED_MODELS = {"searchdocument", "searchword"}
 NEXT_PUBLISH_KEY = "content:next-publish:{version}"
 NO_SCHEDULED_ITEM = "none"
 MISSING = object()
@@ -477,7 +474,7 @@ def connect_signals(models):
     """Connect content_changed to `models` (the education app's, links included, and images.Image), except rows no
     page shows."""
     for model in models:
-        if model._meta.model_name in UNSEEN_MODELS | DERIVED_MODELS:
+        if model._meta.model_name in UNSEEN_MODELS:
             continue
         for signal in (signals.pre_save, signals.post_save, signals.pre_delete, signals.post_delete,
                        signals.m2m_changed):

@@ -48,7 +48,7 @@ def procedure_data(procedure, url):
             "name": procedure.title,
             "description": procedure.summary,
             **{
-                key: _plain(getattr(procedure, field))
+                key: _plain(getattr(procedure, field), procedure.rendered)
                 for key, field in procedure_fields.items()
                 if getattr(procedure, field)
             },
@@ -65,7 +65,7 @@ def faq_data(faqs):
             {
                 "@type": "Question",
                 "name": faq.question,
-                "acceptedAnswer": {"@type": "Answer", "text": _plain(faq.answer)},
+                "acceptedAnswer": {"@type": "Answer", "text": _plain(faq.answer, faq.rendered)},
             }
             for faq in faqs
         ],

@@ -102,9 +102,10 @@ BLOCK_END = re.compile(r"</(h[1-6]|p|li|td|th|blockquote|pre)>")
 SENTENCE_END = re.compile(r"[.!?:;…]\s*$")
 
 
-def plain_text(markdown_text):
-    """The words a patient reads in a Markdown field, without markup, a heading kept apart from its text."""
-    rendered = render_markdown(markdown_text or "")
+def plain_text(markdown_text, stored=None):
+    """The words a patient reads in a Markdown field, without markup, a heading kept apart from its text; from the
+    item's HTML made at save (`stored`, its `rendered`) when given, so a page renders no Markdown."""
+    rendered = stored_html(stored, markdown_text)
     pieces, position = [], 0
     for end in BLOCK_END.finditer(rendered):
         block = html.unescape(strip_tags(rendered[position : end.start()].replace("<", " <"))).strip()

@@ -4,6 +4,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from education import text
@@ -42,7 +43,8 @@ def test_save_stores_each_markdown_field_as_sanitised_html_in_every_language():
 
 def test_every_page_with_markdown_serves_the_stored_html(client, refuse_markdown):
     article = make_article(body_en="Use *cream* daily.", body_it="Usa la *crema* ogni giorno.")
-    procedure = make_procedure(risks_en="Rare *redness*.", risks_it="Raro *rossore*.")
+    procedure = make_procedure(risks_en="Rare *redness*.", risks_it="Raro *rossore*.",
+                               aftercare_en="Keep it *dry*.", aftercare_it="Tienila *asciutta*.")
     faq = make_faq(article=article, answer_en="It *heals*.", answer_it="*Guarisce*.")
     page = make_page(body_en="We *write* plainly.", body_it="Scriviamo *chiaro*.")
     refuse_markdown()
@@ -58,6 +60,11 @@ def test_every_page_with_markdown_serves_the_stored_html(client, refuse_markdown
             assert html in client.get(url_in(item, code)).text, (item, code)
         # The article page lists its question with the answer's stored HTML too.
         assert expected[faq] in client.get(url_in(article, code)).text
+        # The structured data's plain text (aftercare, answers) comes from the stored HTML as well.
+        followup = '"followup": "Keep it' if code == "en" else '"followup": "Tienila'
+        assert followup in client.get(url_in(procedure, code)).text
+        with translation.override(code):
+            assert client.get(reverse("education:faq")).status_code == 200
 
 
 def test_a_language_without_its_own_text_shows_the_fallback_html(client, refuse_markdown):
