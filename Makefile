@@ -47,13 +47,15 @@ run: setup
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; auto: one per core), each with its own test database.
+TEST_WORKERS ?= auto
 test: $(VENV)/.requirements-test messages
 	$(VENV)/bin/ruff check .
 	DJANGO_DEBUG=0 $(PY) manage.py check --settings=clinic.test_settings
 	DJANGO_DEBUG=0 $(PY) manage.py makemigrations --check --dry-run --settings=clinic.test_settings
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=clinic.example DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
-	DJANGO_DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_DEBUG=0 $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The README's screenshots, from the browser suite (needs Chromium, like the browser tests).
 screenshots: $(VENV)/.requirements-test messages

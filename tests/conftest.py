@@ -24,3 +24,13 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# Tests that start gunicorn (a minute or more each) run first: spread over several workers (make test's -n), the
+# quick tests fill in around them instead of one worker finishing a slow test alone at the end. The order within
+# each group is kept.
+SLOW_MARKERS = ("served", "concurrency")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in SLOW_MARKERS))
