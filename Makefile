@@ -47,6 +47,10 @@ run: setup
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; auto: one per core), each with its own test database; the
+# tests that empty the database (tests/conftest.py) in a second pass, since no other test may follow one in a worker.
+# Exit status 5 is "no test selected", as when PYTEST_ARGS names files with tests of one pass only.
+TEST_WORKERS ?= auto
 test: $(VENV)/.requirements-test messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/djlint --lint --quiet templates
@@ -54,7 +58,10 @@ test: $(VENV)/.requirements-test messages
 	DJANGO_DEBUG=0 $(PY) manage.py makemigrations --check --dry-run --settings=clinic.test_settings
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=clinic.example DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
-	DJANGO_DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_DEBUG=0 $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not screenshots and not flushes_database" \
+	  $(PYTEST_ARGS) || [ $$? = 5 ]
+	DJANGO_DEBUG=0 $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "flushes_database and not screenshots" \
+	  $(PYTEST_ARGS) || [ $$? = 5 ]
 
 # The README's screenshots, from the browser suite (needs Chromium, like the browser tests).
 screenshots: $(VENV)/.requirements-test messages

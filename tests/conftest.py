@@ -24,3 +24,29 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+
+# Tests that start gunicorn (a minute or more each) run first: spread over several workers (make test's -n), the
+# quick tests fill in around them instead of one worker finishing a slow test alone at the end. The order within
+# each group is kept.
+SLOW_MARKERS = ("served", "concurrency")
+
+
+def _flushes_database(item):
+    """Whether the test commits for real, so the database is emptied after it (live server, transaction=True)."""
+    if {"transactional_db", "live_server"} & set(item.fixturenames):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("transaction", marker.args[0] if marker.args else False))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    # Before `-m` selects: make test runs the tests that empty the database in a pytest run of their own, after the
+    # others. Emptying drops what the migrations wrote; pytest-django runs such tests last in one process, but spread
+    # over workers, a worker could run a test that needs those rows after one that emptied its database.
+    for item in items:
+        if _flushes_database(item):
+            item.add_marker("flushes_database")
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in SLOW_MARKERS))

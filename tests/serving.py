@@ -18,19 +18,24 @@ Arguments of `serve(tmp_path, *, workers=2, cache_url="", database_url=None, env
   (and dropped afterwards) when that names a PostgreSQL server, else a new SQLite file in `tmp_path`.
 - `env`: further environment variables for the server and for `manage()`.
 
-The database is migrated and empty (no content, no users). The server runs the real production settings
+The database is migrated and empty (no content, no users): a copy of one migrated once per test process, unless the
+test names its own `database_url`, which is migrated in place. The server runs the real production settings
 (DJANGO_DEBUG=0, plain http on 127.0.0.1 only), except that static files need no `collectstatic`; each response
 carries an `X-Served-By` header with the answering worker's pid, so a test can tell the workers apart.
 """
+import atexit
 import contextlib
 import http.cookiejar
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -144,47 +149,89 @@ def free_port():
         return sock.getsockname()[1]
 
 
-@contextlib.contextmanager
-def _database(tmp_path, database_url):
-    if database_url is None:
-        suite_url = os.environ.get("DATABASE_URL", "")
-        database_url = suite_url if suite_url.startswith(("postgres://", "postgresql://")) else ""
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        yield database_url or f"sqlite:///{tmp_path / 'portal.sqlite3'}"
-        return
+# Migrating takes seconds of CPU: each test process migrates one template database per kind the first time a test
+# asks for the suite's database, and every served portal after that starts from a copy of it (the same tables and
+# rows that migrating gives). A database named by the test is migrated itself.
+_templates = {}
+
+
+def _template(kind, migrate_env, make_url):
+    if kind not in _templates:
+        folder = tempfile.mkdtemp(prefix="clinic-served-template-")
+        atexit.register(shutil.rmtree, folder, True)
+        url = make_url(folder)
+        _manage(migrate_env | {"DATABASE_URL": url, "DJANGO_CACHE_URL": ""}, "migrate", "--noinput", "--verbosity", "0")
+        _templates[kind] = url
+    return _templates[kind]
+
+
+def _postgres_admin(base):
     import psycopg
 
-    base, _, name = database_url.partition("?")[0].rpartition("/")
+    return psycopg.connect(f"{base}/postgres", autocommit=True)
+
+
+def _drop_postgres(base, name):
+    with _postgres_admin(base) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def _database(tmp_path, database_url, migrate_env):
+    """A migrated database for one portal: the URL to give it."""
+    if database_url is not None:
+        database_url = database_url or f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+        _manage(migrate_env | {"DATABASE_URL": database_url}, "migrate", "--noinput", "--verbosity", "0")
+        yield database_url
+        return
+    suite_url = os.environ.get("DATABASE_URL", "")
+    if not suite_url.startswith(("postgres://", "postgresql://")):
+        template = _template("sqlite", migrate_env, lambda folder: f"sqlite:///{folder}/template.sqlite3")
+        path = tmp_path / "portal.sqlite3"
+        with contextlib.closing(sqlite3.connect(template.removeprefix("sqlite:///"))) as source:
+            with contextlib.closing(sqlite3.connect(path)) as copy:
+                source.backup(copy)
+        yield f"sqlite:///{path}"
+        return
+    base, _, name = suite_url.partition("?")[0].rpartition("/")
+
+    def make_template(_folder):
+        template_name = f"{name}_served_template_{secrets.token_hex(4)}"
+        with _postgres_admin(base) as conn:
+            conn.execute(f'CREATE DATABASE "{template_name}"')
+        atexit.register(_drop_postgres, base, template_name)
+        return f"{base}/{template_name}"
+
+    template_name = _template("postgres", migrate_env, make_template).rpartition("/")[2]
     name = f"{name}_served_{secrets.token_hex(4)}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    with _postgres_admin(base) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
     try:
         yield f"{base}/{name}"
     finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_postgres(base, name)
 
 
 @contextlib.contextmanager
 def serve(tmp_path, *, workers=2, cache_url="", database_url=None, env=None):
     """Migrate a fresh database, start gunicorn on a free loopback port, yield a Portal, stop it (see module doc)."""
     tmp_path = Path(tmp_path)
-    with _database(tmp_path, database_url) as url:
-        server_env = {
-            key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))
-        } | {
-            "DJANGO_SETTINGS_MODULE": "clinic.settings",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_LOCAL_HTTP": "1",
-            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-            "DJANGO_CACHE_URL": cache_url,
-            "DATABASE_URL": url,
-            **(env or {}),
-        }
-        _manage(server_env, "migrate", "--noinput", "--verbosity", "0")
+    settings_env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))
+    } | {
+        "DJANGO_SETTINGS_MODULE": "clinic.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_LOCAL_HTTP": "1",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        "DJANGO_CACHE_URL": cache_url,
+    }
+    if env and "DATABASE_URL" in env:
+        database_url = env["DATABASE_URL"]
+    with _database(tmp_path, database_url, settings_env | (env or {})) as url:
+        server_env = settings_env | {"DATABASE_URL": url} | (env or {})
         port = free_port()
         log = tmp_path / f"gunicorn-{port}.log"
         with log.open("w") as log_file:
