@@ -4,7 +4,7 @@ import ipaddress
 import time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, user_logged_in
+from django.contrib.auth import get_user_model
 from django.http import QueryDict
 
 from education.text import clean_text
@@ -113,9 +113,7 @@ class StaffSessionIdleMiddleware:
         return self.get_response(request)
 
 
-def _seen_at_sign_in(sender, request, user, **kwargs):
+def seen_at_sign_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SEEN_KEY] = int(time.time())
 
-
-user_logged_in.connect(_seen_at_sign_in, dispatch_uid="clinic.security.seen_at_sign_in")

@@ -222,3 +222,16 @@ def test_administrators_read_every_sign_in_and_failure_in_the_admin(client, sett
     client.logout()
     sign_in(client, "ed", address="192.0.2.3")
     assert client.get("/admin/axes/accesslog/").status_code == 403
+
+
+def test_the_idle_clock_starts_at_every_sign_in_from_the_moment_the_apps_are_ready():
+    """The receiver is connected when Django starts, not when the middleware is first imported: a sign-in before
+    any request (a test client's login, a shell) would otherwise leave the session without its start."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.contrib.auth import user_logged_in\n"
+        "print([key for (key, _sender), *_ in user_logged_in.receivers])\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "clinic.test_settings"}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert "clinic.security.seen_at_sign_in" in result.stdout
