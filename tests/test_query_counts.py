@@ -93,11 +93,19 @@ def no_page_cache(settings):
     settings.PAGE_CACHE = False
 
 
-# Building the 100-item library costs far more than the requests, so each size is built once and every page and
-# language is a subtest of it; the cache is emptied before each request, so each one is measured cold.
-def test_public_page_query_budget(client, library, no_page_cache, django_assert_max_num_queries, subtests):
+# Building the 100-item library costs far more than the requests, so each size is built once and every public page
+# and language, and every admin change list, is a subtest of it; the cache is emptied before each request, so each one
+# is measured cold.
+def test_query_budgets(client, admin_client, library, no_page_cache, django_assert_max_num_queries, subtests):
     # Django asks the database once per process whether it has JSON functions (education/page_data.py uses them).
     connection.features.supports_json_field  # noqa: B018
+    for model, budget in ADMIN_BUDGETS.items():
+        with subtests.test(admin_list=model):
+            url = reverse(f"admin:education_{model}_changelist")
+            cache.clear()
+            with django_assert_max_num_queries(budget):
+                response = admin_client.get(url)
+            assert response.status_code == 200
     for page, budget in PUBLIC_BUDGETS.items():
         for language, _name in settings.LANGUAGES:
             with subtests.test(page=page, language=language):
@@ -109,13 +117,3 @@ def test_public_page_query_budget(client, library, no_page_cache, django_assert_
                 assert response.status_code == 200
                 if page == "search":
                     assert response.text.count('<li class="result ') >= 9  # every item, or a full page of ten
-
-
-def test_admin_change_list_query_budget(admin_client, library, django_assert_max_num_queries, subtests):
-    for model, budget in ADMIN_BUDGETS.items():
-        with subtests.test(model=model):
-            url = reverse(f"admin:education_{model}_changelist")
-            cache.clear()
-            with django_assert_max_num_queries(budget):
-                response = admin_client.get(url)
-            assert response.status_code == 200
