@@ -93,7 +93,7 @@ def main():
         paths = addresses[language][page]
         profile = cProfile.Profile()
         profile.runcall(measure, client, paths, args.requests)
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats(os.environ.get("SORT","cumulative")).print_stats(int(os.environ.get("TOP","40")))
         return
     cpu, wall = measure(client, ["/healthz"], args.requests)
     print(f"{'page':<10} {'lang':<4} {'addresses':>9} {'cpu p50':>8} {'cpu p95':>8} {'wall p50':>9} {'wall p95':>9}")
