@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/inprocess.py [--requests N] [--pages article,procedure] [--profile article-en]
 
+With --profile, SORT=tottime (default cumulative) and TOP=60 (default 40) choose the profile's order and length.
+
 Builds the benchmark library (bench/seed.py) once in an SQLite file (BENCH_INPROCESS_DB, default
 /tmp/clinic-inprocess.sqlite3; delete it after a migration) and reuses it. Each page type and language is asked
 for N times through Django's full request handler and middleware, rotating over bench/seed.py's addresses (the
