@@ -53,7 +53,8 @@ run: setup
 TEST_WORKERS ?= auto
 test: $(VENV)/.requirements-test messages
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/djlint --lint --quiet templates
+	$(VENV)/bin/djlint --lint --quiet templates/admin
+	$(VENV)/bin/djlint --lint --quiet --profile=jinja templates/jinja2
 	DJANGO_DEBUG=0 $(PY) manage.py check --settings=clinic.test_settings
 	DJANGO_DEBUG=0 $(PY) manage.py makemigrations --check --dry-run --settings=clinic.test_settings
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=clinic.example DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \

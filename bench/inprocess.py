@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/inprocess.py [--requests N] [--pages article,procedure] [--profile article-en]
 
+With --profile, SORT=tottime (default cumulative) and TOP=60 (default 40) choose the profile's order and length.
+
 Builds the benchmark library (bench/seed.py) once in an SQLite file (BENCH_INPROCESS_DB, default
 /tmp/clinic-inprocess.sqlite3; delete it after a migration) and reuses it. Each page type and language is asked
 for N times through Django's full request handler and middleware, rotating over bench/seed.py's addresses (the
@@ -93,7 +95,7 @@ def main():
         paths = addresses[language][page]
         profile = cProfile.Profile()
         profile.runcall(measure, client, paths, args.requests)
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats(os.environ.get("SORT","cumulative")).print_stats(int(os.environ.get("TOP","40")))
         return
     cpu, wall = measure(client, ["/healthz"], args.requests)
     print(f"{'page':<10} {'lang':<4} {'addresses':>9} {'cpu p50':>8} {'cpu p95':>8} {'wall p50':>9} {'wall p95':>9}")

@@ -91,6 +91,16 @@ ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
 
 TEMPLATES = [
+    # Patient pages: Jinja2 (clinic/jinja2.py says why). Listed first, so their names resolve here.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "OPTIONS": {
+            "environment": "clinic.jinja2.environment",
+            "context_processors": ["education.context_processors.clinic"],
+        },
+    },
+    # The admin, its sign-in and two-step pages, e-mails.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

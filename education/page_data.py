@@ -215,6 +215,10 @@ class PreparedQuery:
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.columns = slice(start, end)
         self.init_list = [column[0].target.attname for column in self.compiler.select[start:end]]
+        # What Django works out at every execution (about a fifth of a page's query time), worked out once.
+        fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(fields)
+        self.populators = get_related_populators(klass_info, self.compiler.select, using, self.fetch_mode)
 
     def rows(self, slug=None):
         """The model instances the query gives now, select_related objects and annotations attached."""
@@ -228,11 +232,11 @@ class PreparedQuery:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         objects = []
-        populators = get_related_populators(self.compiler.klass_info, self.compiler.select, self.using,
-                                            self.fetch_mode)
-        for row in self.compiler.results_iter([rows]):
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        for row in rows:
             obj = self.model.from_db(self.using, self.init_list, row[self.columns], fetch_mode=self.fetch_mode)
-            for populator in populators:
+            for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in self.compiler.annotation_col_map.items():
                 setattr(obj, name, row[position])

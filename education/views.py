@@ -22,15 +22,15 @@ def language_links(request, obj=None):
     """The same page in every language: the item's own address there (slugs differ), or the translated path."""
     links = []
     for code, name in settings.LANGUAGES:
-        if obj is not None:
-            with translation.override(code):
-                url = obj.get_absolute_url()
-        else:
-            url = translate_url(request.path, code)
+        url = translate_url(request.path, code) if obj is None else None  # resolves in the active language
+        with translation.override(code):
+            url = url or obj.get_absolute_url()
+            own_name = str(name)  # the language's name in itself: "Italiano" on the English page
         links.append(
             {
                 "code": code,
                 "name": name,
+                "own_name": own_name,
                 "url": url,
                 "absolute": request.build_absolute_uri(url),
                 "current": code == translation.get_language(),

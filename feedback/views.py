@@ -16,7 +16,7 @@ from . import protection
 from .forms import FeedbackForm
 from .models import Feedback, model_for_kind, purge_now_and_then
 from .protection import Refused
-from .templatetags.feedback import form_context
+from .templating import form_context
 
 THANKS_FRAGMENT = "feedback-thanks"
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from education.views import language_links
 
 from .marking import table
-from .templatetags.glossary import sort_key
+from .templating import sort_key
 
 
 @require_safe

@@ -12,7 +12,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from education.models import Article, ProcedureNote, Status
-from education.templatetags.education import long_date
+from education.templating import long_date
 from tests.factories import image_bytes, make_article, make_clinician
 
 from .conftest import PHONE, expect, log_in

@@ -1,0 +1,62 @@
+"""What the patient pages' Jinja2 templates call besides Django's own helpers (clinic/jinja2.py installs them)."""
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+# The characters that could end a <script> element or start markup, escaped inside JSON strings.
+JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def html(item, field):
+    """An item's Markdown field as the sanitised HTML stored at save: `{{ faq|html("answer") }}`."""
+    # Safe to mark: Publishable.html returns render_markdown's sanitised output.
+    return mark_safe(item.html(field))
+
+
+def field_lang(obj, field):
+    """` lang="en"` when the active language has no text of its own for this field and shows the fallback."""
+    language = translation.get_language()
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    if language == default or getattr(obj, f"{field}_{language}", None):
+        return ""
+    return format_html(' lang="{}"', default)
+
+
+def jsonld(data):
+    """A schema.org JSON-LD block; the escapes keep editor text from closing the script element."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')
+
+
+def long_date(value):
+    """A date written out for patients: "Jan. 10, 2026", "10 gennaio 2026"."""
+    if not value:
+        return ""
+    if translation.get_language() == "it":
+        # Italian writes month names in lower case, days without a leading zero, and the first as "1°".
+        return date_format(value, "j° F Y" if value.day == 1 else "j F Y").lower()
+    return date_format(value, "DATE_FORMAT")
+
+
+def excerpt(text, words=30):
+    """A card's summary in at most `words` words: whole sentences when the first ones fit, otherwise cut after a
+    whole word with "…"; never in the middle of a word."""
+    parts = str(text or "").split()
+    if len(parts) <= words:
+        return " ".join(parts)
+    ends = [i for i, word in enumerate(parts[:words]) if word.rstrip("\"'”’»)").endswith((".", "!", "?", "…"))]
+    if ends:
+        return " ".join(parts[: ends[-1] + 1])
+    return " ".join(parts[:words]).rstrip(",;:–—-") + "…"
+
+
+def leaflet(request, item):
+    """The printed leaflet's code, version, review dates and QR code of its short link (print only), or None."""
+    from .leaflets import print_details
+
+    return print_details(request, item)
