@@ -22,7 +22,7 @@ import json
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Aggregate, Count, F, JSONField, OuterRef, Subquery, Value, Window
+from django.db.models import Aggregate, Count, F, JSONField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject
 from django.db.models.query import get_related_populators
 from django.utils import timezone, translation
@@ -176,16 +176,33 @@ def _language():
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
+def _shared(made, model, row):
+    """One instance per row id among a list's rows: a page's questions name the same few reviewers and topics, and
+    making a model instance is the dearest part of reading a row."""
+    key = (model, row["id"])
+    if key not in made:
+        made[key] = instance(model, row)
+    return made[key]
+
+
+def _reviewers(faq, rows, made):
+    """Set the reviewer of each language, from its JSON row (`rows[code]`), on `faq`."""
+    for code, _name in settings.LANGUAGES:
+        row = rows[code]
+        if row and row.get("id") is not None:
+            setattr(faq, f"reviewed_by_{code}", _shared(made, Clinician, row))
+
+
 def _faqs(rows):
     """Questions from their JSON rows, each with its reviewers, in the model's order."""
-    faqs = []
+    faqs, made = [], {}
     for row in rows or ():
         faq = instance(FAQ, row)
+        reviewers = {}
         for code, _name in settings.LANGUAGES:
             prefix = f"reviewed_by_{code}__"
-            if row.get(f"{prefix}id") is not None:
-                reviewer = {name: row[f"{prefix}{name}"] for name in REVIEWER_FIELDS}
-                setattr(faq, f"reviewed_by_{code}", instance(Clinician, reviewer))
+            reviewers[code] = {name: row.get(f"{prefix}{name}") for name in REVIEWER_FIELDS}
+        _reviewers(faq, reviewers, made)
         faqs.append(faq)
     return ordered(FAQ, faqs)
 
@@ -384,20 +401,29 @@ def faq_page(topic_slug, number):
     """Page `number` of the published questions (of the topic with `topic_slug` in the active language, when one
     has it), each with its topic and reviewers, in one query; and that topic, or None (no slug, or an unknown one:
     every question)."""
-    reviewers = [f"reviewed_by_{code}" for code, _name in settings.LANGUAGES]
 
     def build(now, of_topic):
         faqs = FAQ.objects.published(now)
         if of_topic:  # the first topic by_slug finds, as .first() would
             faqs = faqs.filter(topic__in=Topic.objects.by_slug(SLUG)[:1])
-        faqs = faqs.listed().select_related("topic", *reviewers).annotate(total=Window(Count("pk")))
-        return faqs[OFFSET : OFFSET + FAQS_PER_PAGE]
+        # The page is chosen by id, so the sort before the OFFSET carries three numbers a row, not every column; the
+        # length is a subquery (a COUNT() OVER () window read every row in full). Topic and reviewers come as JSON,
+        # not select_related, so that each is made once a page (_shared), not once a row.
+        related = {"topic_row": JSONObject(**{name: F(f"topic__{name}") for name in TOPIC_FIELDS})}
+        for code, _name in settings.LANGUAGES:
+            reviewer = {name: F(f"reviewed_by_{code}__{name}") for name in REVIEWER_FIELDS}
+            related[f"reviewer_{code}"] = JSONObject(**reviewer)
+        return _first(faqs, FAQS_PER_PAGE, OFFSET).listed().annotate(total=_count(faqs), **related)
 
     name = "faqs-of-topic" if topic_slug else "faqs"
     offset = (_guess(number) - 1) * FAQS_PER_PAGE
 
     def fetch(offset):
-        return prepared(name, lambda now: build(now, bool(topic_slug)), topic_slug, offset=offset)
+        faqs, made = prepared(name, lambda now: build(now, bool(topic_slug)), topic_slug, offset=offset), {}
+        for faq in faqs:
+            faq.topic = _shared(made, Topic, faq.topic_row)
+            _reviewers(faq, {code: getattr(faq, f"reviewer_{code}") for code, _name in settings.LANGUAGES}, made)
+        return faqs
 
     rows = fetch(offset)
     if rows:
