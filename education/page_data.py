@@ -65,19 +65,34 @@ def _python(field, value):
     return value
 
 
+_plans = {}
+
+
+def _plan(model, names):
+    """How to turn a JSON row with keys `names` into `model`'s from_db() arguments: the columns in the model's
+    order with each one's field, and the values read across a relation. Made once per model and row shape: looking
+    fields up for every row of every list cost more than reading the rows."""
+    key = (model, names)
+    if key not in _plans:
+        by_attname = {}
+        for name in names:
+            if "__" not in name:
+                field = model._meta.get_field(name)
+                by_attname[field.attname] = (name, field)
+        columns = [by_attname[f.attname] for f in model._meta.concrete_fields if f.attname in by_attname]
+        _plans[key] = (
+            [field.attname for _name, field in columns], columns, [name for name in names if "__" in name]
+        )
+    return _plans[key]
+
+
 def instance(model, row):
     """A model instance from one JSON row, its other columns deferred (as `only()` would leave them); a value read
     across a relation ("topic__order") is kept under its own name, for sorting."""
-    values = {}
-    for name, value in row.items():
-        if "__" not in name:
-            field = model._meta.get_field(name)
-            values[field.attname] = _python(field, value)
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    obj = model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
-    for name, value in row.items():
-        if "__" in name:
-            setattr(obj, name, value)
+    attnames, columns, across = _plan(model, tuple(row))
+    obj = model.from_db(DEFAULT_DB_ALIAS, attnames, [_python(field, row[name]) for name, field in columns])
+    for name in across:
+        setattr(obj, name, row[name])
     return obj
 
 
