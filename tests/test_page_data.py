@@ -2,6 +2,7 @@
 list theirs in one query each (education/page_data.py): the lists must be exactly what the ORM's own queries through
 `published()` give, in the same order, in every language."""
 import datetime
+import json
 
 import pytest
 from django.conf import settings
@@ -282,3 +283,19 @@ def test_topic_and_questions_pages_show_no_hidden_item(topic_library, client, se
                 text = client.get(f"{url}{'&' if '?' in url else '?'}page={number}").text
                 for state in HIDDEN:
                     assert f"Hidden {state}" not in text, (url, number, state)
+
+
+def test_questions_json_ld_follows_an_edited_answer_at_once(client, settings):
+    """The answers' plain text is memoised by their HTML (education/text.py html_text): an edit is a new key."""
+    settings.PAGE_CACHE = False
+    faq = make_faq(answer_en="It stings a little.")
+
+    def answers():
+        text = client.get(reverse("education:faq")).text
+        data = json.loads(text.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+        return [question["acceptedAnswer"]["text"] for question in data["mainEntity"]]
+
+    assert answers() == answers() == ["It stings a little."]
+    faq.answer_en = "Not at all."
+    faq.save()
+    assert answers() == ["Not at all."]
