@@ -367,7 +367,7 @@ def _guess(number):
 
 def topic_page(slug, number):
     """The topic with `slug` in the active language, as its page shows it, or None: its page `number` of published
-    articles in `articles` (a Paginator page), its first treatments and questions (one more of each than the page
+    articles in `articles_page` (a Paginator page), its first treatments and questions (one more of each than the page
     shows, to know whether there are more), all in one query."""
 
     def build(now):
