@@ -6,6 +6,10 @@ subselects of the item's own query instead of one prefetch query each. Each list
 `published()` rule as everywhere else, and is handed to the templates as model instances in the item's prefetch
 cache, so `item.topics.all` and the rest read it as if `prefetch_related` had filled it.
 
+Topic pages and the questions list come the same way: a topic with the page of its articles, its first
+treatments and questions and its article count in one query; a page of questions with their topics, reviewers and
+the list's length in one. Their page number only moves the query's OFFSET, so one prepared query serves every page.
+
 Even one such query takes the ORM a few milliseconds to build and compile, every request, to produce the same SQL
 with a different slug and time. So a patient's query is built by the ORM once per process, model, language and
 database, from the same querysets, with stand-ins for the slug and the current time, and then run with the real
@@ -16,9 +20,10 @@ import datetime
 import json
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Aggregate, F, JSONField, OuterRef, Subquery, Value
-from django.db.models.functions import JSONObject
+from django.db.models import Aggregate, Count, F, JSONField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, JSONObject
 from django.db.models.query import get_related_populators
 from django.utils import timezone, translation
 
@@ -60,19 +65,34 @@ def _python(field, value):
     return value
 
 
+_plans = {}
+
+
+def _plan(model, names):
+    """How to turn a JSON row with keys `names` into `model`'s from_db() arguments: the columns in the model's
+    order with each one's field, and the values read across a relation. Made once per model and row shape: looking
+    fields up for every row of every list cost more than reading the rows."""
+    key = (model, names)
+    if key not in _plans:
+        by_attname = {}
+        for name in names:
+            if "__" not in name:
+                field = model._meta.get_field(name)
+                by_attname[field.attname] = (name, field)
+        columns = [by_attname[f.attname] for f in model._meta.concrete_fields if f.attname in by_attname]
+        _plans[key] = (
+            [field.attname for _name, field in columns], columns, [name for name in names if "__" in name]
+        )
+    return _plans[key]
+
+
 def instance(model, row):
     """A model instance from one JSON row, its other columns deferred (as `only()` would leave them); a value read
     across a relation ("topic__order") is kept under its own name, for sorting."""
-    values = {}
-    for name, value in row.items():
-        if "__" not in name:
-            field = model._meta.get_field(name)
-            values[field.attname] = _python(field, value)
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    obj = model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
-    for name, value in row.items():
-        if "__" in name:
-            setattr(obj, name, value)
+    attnames, columns, across = _plan(model, tuple(row))
+    obj = model.from_db(DEFAULT_DB_ALIAS, attnames, [_python(field, row[name]) for name, field in columns])
+    for name in across:
+        setattr(obj, name, row[name])
     return obj
 
 
@@ -99,8 +119,15 @@ def ordered(model, objects):
     return objects
 
 
-# A treatment page shows its newest few articles and links to the rest by topic.
+# Lists show a title and a summary: the long texts stay in the database, or a list of 100 loads megabytes. Long
+# lists come a page at a time, so a page's weight and cost stay flat however large the library grows.
+ITEMS_PER_PAGE = 20
+FAQS_PER_PAGE = 30
+# A treatment page shows its newest few articles and links to the rest by topic; a topic page its first questions
+# and treatments, and links to all of them.
 RELATED_ARTICLES = 6
+TOPIC_FAQS = 10
+TOPIC_PROCEDURES = 12
 TOPIC_FIELDS = ("id", "order", *_languages("name", "slug"))
 SOURCE_FIELDS = ("id", "title", "publisher", "year", "url")
 REVIEWER_FIELDS = ("id", "name", *_languages("role"))
@@ -110,14 +137,32 @@ def _listing_fields(model):
     return ("id", "status", "publish_at", *_languages(*model.listing_fields))
 
 
-def related_lists(queryset, model, now=None):
-    """`queryset` of articles or treatments, each row carrying its page's related lists as JSON, judged at `now`
-    (the current time unless given)."""
+def _faq_fields():
+    """What a list of questions shows of each, its reviewers in every language included."""
     reviewers = [f"reviewed_by_{code}__{name}" for code, _name in settings.LANGUAGES for name in REVIEWER_FIELDS]
-    faq_fields = [
+    return [
         "id", "topic__order", "status", "publish_at", "rendered", "topic", "article", "procedure", "order",
         *_languages("question", "answer", "reviewed_by", "last_reviewed"), *reviewers,
     ]
+
+
+def _first(queryset, count, offset=0):
+    """A subquery's rows `offset` to `offset + count` in the model's order, as a filter on its primary key (the
+    JSON list then holds them in any order: `ordered` sorts them again)."""
+    return queryset.model.objects.filter(pk__in=queryset.values("pk")[offset : offset + count])
+
+
+def _count(queryset):
+    """A subquery: how many rows `queryset` has."""
+    return Coalesce(Subquery(
+        queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
+    ), 0)
+
+
+def related_lists(queryset, model, now=None):
+    """`queryset` of articles or treatments, each row carrying its page's related lists as JSON, judged at `now`
+    (the current time unless given)."""
+    faq_fields = _faq_fields()
     link = "article" if model is Article else "procedure"
     # Topics and sources name their items in the plural ("articles", "procedures").
     items = {f"{link}s": OuterRef("pk")}
@@ -146,20 +191,42 @@ def _language():
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
+def _shared(made, model, row):
+    """One instance per row id among a list's rows: a page's questions name the same few reviewers and topics, and
+    making a model instance is the dearest part of reading a row."""
+    key = (model, row["id"])
+    if key not in made:
+        made[key] = instance(model, row)
+    return made[key]
+
+
+def _reviewers(faq, rows, made):
+    """Set the reviewer of each language, from its JSON row (`rows[code]`), on `faq`."""
+    for code, _name in settings.LANGUAGES:
+        row = rows[code]
+        if row and row.get("id") is not None:
+            setattr(faq, f"reviewed_by_{code}", _shared(made, Clinician, row))
+
+
+def _faqs(rows):
+    """Questions from their JSON rows, each with its reviewers, in the model's order."""
+    faqs, made = [], {}
+    for row in rows or ():
+        faq = instance(FAQ, row)
+        reviewers = {}
+        for code, _name in settings.LANGUAGES:
+            prefix = f"reviewed_by_{code}__"
+            reviewers[code] = {name: row.get(f"{prefix}{name}") for name in REVIEWER_FIELDS}
+        _reviewers(faq, reviewers, made)
+        faqs.append(faq)
+    return ordered(FAQ, faqs)
+
+
 def fill(item):
     """Turn the JSON rows `related_lists` added into the item's prefetched lists (and `newest_articles`)."""
     _cache(item, "topics", Topic, ordered(Topic, (instance(Topic, row) for row in item.topic_rows or ())))
     _cache(item, "sources", Source, ordered(Source, (instance(Source, row) for row in item.source_rows or ())))
-    faqs = []
-    for row in item.faq_rows or ():
-        faq = instance(FAQ, row)
-        for code, _name in settings.LANGUAGES:
-            prefix = f"reviewed_by_{code}__"
-            if row.get(f"{prefix}id") is not None:
-                reviewer = {name: row[f"{prefix}{name}"] for name in REVIEWER_FIELDS}
-                setattr(faq, f"reviewed_by_{code}", instance(Clinician, reviewer))
-        faqs.append(faq)
-    _cache(item, "faqs", FAQ, ordered(FAQ, faqs))
+    _cache(item, "faqs", FAQ, _faqs(item.faq_rows))
     if hasattr(item, "procedure_rows"):
         procedures = (instance(ProcedureNote, row) for row in item.procedure_rows or ())
         _cache(item, "procedures", ProcedureNote, ordered(ProcedureNote, procedures))
@@ -184,14 +251,19 @@ def _is_time(value):
 # Stand-ins compiled into a prepared query, replaced by the request's own values when it runs.
 SLUG = "\x00slug\x00"
 NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
+# A slice's start is written into the SQL, not passed as a parameter: a list's page swaps this number for its own.
+OFFSET = 987654321
+# A ?page= beyond any list's length: taken as page 1 until the list's length says which page it means.
+LAST_GUESSED_PAGE = 100_000
 
 
 class PreparedQuery:
     """A queryset built and compiled by the ORM once; `rows(slug)` runs its SQL again with this request's values.
 
-    `build(now)` returns the queryset, judged at `now` (it is given NOW) and with SLUG for the slug. A query whose
-    SQL holds any other time read the clock itself, and is refused: run again, it would keep that moment for good.
-    No prefetch_related: what a prepared page shows comes in its one query.
+    `build(now)` returns the queryset, judged at `now` (it is given NOW) and with SLUG for the slug; a slice that
+    starts at OFFSET starts at `rows(offset=...)` instead. A query whose SQL holds any other time read the clock
+    itself, and is refused: run again, it would keep that moment for good. No prefetch_related: what a prepared page
+    shows comes in its one query.
     """
 
     def __init__(self, build, using):
@@ -200,6 +272,7 @@ class PreparedQuery:
             raise ValueError("A prepared query cannot prefetch: use related_lists().")
         self.compiler = queryset.query.get_compiler(using=using)
         self.sql, params = self.compiler.as_sql()
+        self.sliced = f"OFFSET {OFFSET}" in self.sql
         self.using, self.fetch_mode = using, queryset._fetch_mode
         ops = connections[using].ops
         self.adapt = ops.adapt_datetimefield_value
@@ -220,16 +293,17 @@ class PreparedQuery:
         self.converters = self.compiler.get_converters(fields)
         self.populators = get_related_populators(klass_info, self.compiler.select, using, self.fetch_mode)
 
-    def rows(self, slug=None):
+    def rows(self, slug=None, offset=0):
         """The model instances the query gives now, select_related objects and annotations attached."""
         now = timezone.now()
+        sql = self.sql.replace(f"OFFSET {OFFSET}", f"OFFSET {int(offset)}") if self.sliced else self.sql
         params = list(self.params)
         for i in self.slugs:
             params[i] = slug
         for i, adapted in self.times:
             params[i] = self.adapt(now) if adapted else now
         with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         objects = []
         if self.converters:
@@ -247,12 +321,12 @@ class PreparedQuery:
 _prepared = {}
 
 
-def prepared(name, build, slug=None, using=DEFAULT_DB_ALIAS):
+def prepared(name, build, slug=None, using=DEFAULT_DB_ALIAS, offset=0):
     """The rows of the query `build` makes, prepared once per `name`, language and database (see PreparedQuery)."""
     key = (name, _language(), using)
     if key not in _prepared:
         _prepared[key] = PreparedQuery(build, using)
-    return _prepared[key].rows(slug)
+    return _prepared[key].rows(slug, offset)
 
 
 def published_item(model, slug):
@@ -269,3 +343,114 @@ def published_item(model, slug):
     if len(items) > 1:
         raise model.MultipleObjectsReturned(f"Several {model.__name__} items have the slug {slug!r}.")
     return fill(items[0]) if items else None
+
+
+class _Fetched:
+    """A list's length and the one page of it already fetched, as Paginator reads a list: the slice it asks for
+    is that page, or (a ?page= beyond the end) another one, which `fetch(offset)` reads."""
+
+    def __init__(self, count, offset, rows, fetch):
+        self.count, self.offset, self.rows, self.fetch = count, offset, rows, fetch
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, part):
+        rows = self.rows if part.start == self.offset else self.fetch(part.start)
+        return list(rows[: part.stop - part.start])
+
+
+def _guess(number):
+    """The page a ?page= value most likely means, before the list's length is known (Paginator decides after)."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= LAST_GUESSED_PAGE else 1
+
+
+def topic_page(slug, number):
+    """The topic with `slug` in the active language, as its page shows it, or None: its page `number` of published
+    articles in `articles_page` (a Paginator page), its first treatments and questions (one more of each than the page
+    shows, to know whether there are more), all in one query."""
+
+    def build(now):
+        topic = {"topics": OuterRef(OuterRef("pk"))}  # inside _first's pk__in, the topic is two queries out
+        return Topic.objects.by_slug(SLUG).annotate(
+            article_count=_count(Article.objects.published(now).filter(topics=OuterRef("pk"))),
+            article_rows=json_list(
+                _first(Article.objects.published(now).filter(**topic), ITEMS_PER_PAGE, OFFSET),
+                _listing_fields(Article),
+            ),
+            procedure_rows=json_list(
+                _first(ProcedureNote.objects.published(now).filter(**topic), TOPIC_PROCEDURES + 1),
+                _listing_fields(ProcedureNote),
+            ),
+            faq_rows=json_list(
+                _first(FAQ.objects.published(now).filter(topic=OuterRef(OuterRef("pk"))), TOPIC_FAQS + 1),
+                _faq_fields(),
+            ),
+        )[:2]
+
+    found = {}
+
+    def fetch(offset):
+        topics = prepared("topic", build, slug, offset=offset)
+        if len(topics) > 1:
+            raise Topic.MultipleObjectsReturned(f"Several topics have the slug {slug!r}.")
+        found.setdefault("topic", topics[0] if topics else None)
+        return ordered(Article, (instance(Article, row) for row in topics[0].article_rows or ())) if topics else []
+
+    offset = (_guess(number) - 1) * ITEMS_PER_PAGE
+    rows = fetch(offset)
+    topic = found["topic"]
+    if topic is None:
+        return None
+    topic.articles_page = Paginator(_Fetched(topic.article_count, offset, rows, fetch), ITEMS_PER_PAGE).get_page(
+        number
+    )
+    topic.first_procedures = ordered(
+        ProcedureNote, (instance(ProcedureNote, row) for row in topic.procedure_rows or ())
+    )
+    topic.first_faqs = _faqs(topic.faq_rows)
+    return topic
+
+
+def faq_page(topic_slug, number):
+    """Page `number` of the published questions (of the topic with `topic_slug` in the active language, when one
+    has it), each with its topic and reviewers, in one query; and that topic, or None (no slug, or an unknown one:
+    every question)."""
+
+    def build(now, of_topic):
+        faqs = FAQ.objects.published(now)
+        if of_topic:  # the first topic by_slug finds, as .first() would
+            faqs = faqs.filter(topic__in=Topic.objects.by_slug(SLUG)[:1])
+        # The page is chosen by id, so the sort before the OFFSET carries three numbers a row, not every column; the
+        # length is a subquery (a COUNT() OVER () window read every row in full). Topic and reviewers come as JSON,
+        # not select_related, so that each is made once a page (_shared), not once a row.
+        related = {"topic_row": JSONObject(**{name: F(f"topic__{name}") for name in TOPIC_FIELDS})}
+        for code, _name in settings.LANGUAGES:
+            reviewer = {name: F(f"reviewed_by_{code}__{name}") for name in REVIEWER_FIELDS}
+            related[f"reviewer_{code}"] = JSONObject(**reviewer)
+        return _first(faqs, FAQS_PER_PAGE, OFFSET).listed().annotate(total=_count(faqs), **related)
+
+    name = "faqs-of-topic" if topic_slug else "faqs"
+    offset = (_guess(number) - 1) * FAQS_PER_PAGE
+
+    def fetch(offset):
+        faqs, made = prepared(name, lambda now: build(now, bool(topic_slug)), topic_slug, offset=offset), {}
+        for faq in faqs:
+            faq.topic = _shared(made, Topic, faq.topic_row)
+            _reviewers(faq, {code: getattr(faq, f"reviewer_{code}") for code, _name in settings.LANGUAGES}, made)
+        return faqs
+
+    rows = fetch(offset)
+    if rows:
+        topic, count = (rows[0].topic if topic_slug else None), rows[0].total
+    else:  # an empty list, a page beyond its end, or an unknown topic: ask the ORM what there is
+        topic = Topic.objects.by_slug(topic_slug).first() if topic_slug else None
+        if topic_slug and topic is None:
+            return faq_page(None, number)
+        faqs = FAQ.objects.published()
+        count = (faqs.filter(topic=topic) if topic else faqs).count()
+    return Paginator(_Fetched(count, offset, rows, fetch), FAQS_PER_PAGE).get_page(number), topic

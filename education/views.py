@@ -56,14 +56,13 @@ def render_item(request, template, context, item):
     return response
 
 
-# Lists show a title and a summary: the long texts stay in the database, or a list of 100 loads megabytes. Long
-# lists come a page at a time, so a page's weight and cost stay flat however large the library grows.
-ITEMS_PER_PAGE = 20
-FAQS_PER_PAGE = 30
-# The home page shows the first few of each kind, a topic page its first questions and a treatment page its newest
-# articles; each links to the rest.
+# How long lists and their first few are (education/page_data.py fetches them); the home page shows the first
+# few of each kind and links to the rest.
+ITEMS_PER_PAGE = page_data.ITEMS_PER_PAGE
+FAQS_PER_PAGE = page_data.FAQS_PER_PAGE
 HOME_ITEMS = 6
-TOPIC_FAQS = 10
+TOPIC_FAQS = page_data.TOPIC_FAQS
+TOPIC_PROCEDURES = page_data.TOPIC_PROCEDURES
 RELATED_ARTICLES = page_data.RELATED_ARTICLES
 
 
@@ -98,8 +97,13 @@ def home(request):
     return render(request, "education/home.html", context)
 
 
-def _item_index(request, queryset, title):
-    context = {"title": title, "items": paginate(request, queryset), "language_links": language_links(request)}
+def _item_index(request, queryset, title, query=""):
+    context = {
+        "title": title,
+        "items": paginate(request, queryset),
+        "query": query,  # keeps a filter in the pagination's links
+        "language_links": language_links(request),
+    }
     return render(request, "education/item_index.html", context)
 
 
@@ -110,21 +114,30 @@ def article_list(request):
 
 @require_safe
 def procedure_list(request):
-    return _item_index(request, published_procedures(), _("Treatments"))
+    """Every treatment, a page at a time; ?topic=<slug> keeps one topic's (an unknown one, all), for the topic page's
+    link to the treatments it does not show."""
+    topic = Topic.objects.by_slug(request.GET["topic"]).first() if request.GET.get("topic") else None
+    if topic is None:
+        return _item_index(request, published_procedures(), _("Treatments"))
+    title = _("Treatments about %(topic)s") % {"topic": topic.name}
+    query = f"{urlencode({'topic': topic.slug})}&"
+    return _item_index(request, published_procedures().filter(topics=topic), title, query)
 
 
 @require_safe
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.by_slug(slug))
-    # A topic can gather hundreds of articles: a page of them at a time keeps the page light and its cost flat.
-    articles = paginate(request, published_articles().filter(topics=topic))
-    faqs = list(published_faqs().filter(topic=topic)[: TOPIC_FAQS + 1])
+    # One prepared query (education/page_data.py). A topic can gather hundreds of articles and dozens of treatments:
+    # a page of articles at a time, and the first treatments and questions with a link to all of them.
+    topic = page_data.topic_page(slug, request.GET.get("page"))
+    if topic is None:
+        raise Http404
     context = {
         "topic": topic,
-        "articles": articles,
-        "procedures": published_procedures().filter(topics=topic),
-        "faqs": faqs[:TOPIC_FAQS],
-        "more_faqs": len(faqs) > TOPIC_FAQS,
+        "articles": topic.articles_page,
+        "procedures": topic.first_procedures[:TOPIC_PROCEDURES],
+        "more_procedures": len(topic.first_procedures) > TOPIC_PROCEDURES,
+        "faqs": topic.first_faqs[:TOPIC_FAQS],
+        "more_faqs": len(topic.first_faqs) > TOPIC_FAQS,
         "language_links": language_links(request, topic),
     }
     return render(request, "education/topic_detail.html", context)
@@ -204,11 +217,7 @@ def procedure_page(request, procedure):
 @require_safe
 def faq_list(request):
     """Every question, grouped by topic, a page at a time; ?topic=<slug> keeps one topic's (an unknown one, all)."""
-    faqs = published_faqs().select_related("topic")
-    topic = Topic.objects.by_slug(request.GET["topic"]).first() if request.GET.get("topic") else None
-    if topic is not None:
-        faqs = faqs.filter(topic=topic)
-    faqs = paginate(request, faqs, FAQS_PER_PAGE)
+    faqs, topic = page_data.faq_page(request.GET.get("topic") or None, request.GET.get("page"))
     context = {
         "faqs": faqs,
         "topic": topic,

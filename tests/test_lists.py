@@ -1,10 +1,18 @@
-"""Long lists come a page at a time: the home page and topic pages show the first few and link to the full lists."""
+"""Long lists come a page at a time: the home page and topic pages show the first few and link to the full lists
+(a topic page to its own treatments and questions)."""
 import pytest
 from bs4 import BeautifulSoup
 from django.utils import translation
 
 from education.models import Article
-from education.views import FAQS_PER_PAGE, HOME_ITEMS, ITEMS_PER_PAGE, RELATED_ARTICLES, TOPIC_FAQS
+from education.views import (
+    FAQS_PER_PAGE,
+    HOME_ITEMS,
+    ITEMS_PER_PAGE,
+    RELATED_ARTICLES,
+    TOPIC_FAQS,
+    TOPIC_PROCEDURES,
+)
 
 from .factories import make_article, make_faq, make_procedure, make_topic
 
@@ -141,3 +149,35 @@ def test_treatment_page_with_few_articles_has_no_link_to_more(client):
     page = soup(client.get("/en/procedures/laser/"))
     assert [li.a.get_text() for li in page.select("#articles-heading + ul.cards li")] == ["Laser article"]
     assert "More articles on" not in page.get_text()
+
+
+def test_topic_page_shows_its_first_treatments_and_links_to_all_of_them(client):
+    topic = make_topic(slug_en="scars", slug_it="cicatrici", name_en="Scars", name_it="Cicatrici")
+    make_procedure(topics=[make_topic()], title_en="Elsewhere")
+    # More than a page of the full list too, so its pagination must keep the filter.
+    titles = [f"Scar treatment {n:02d}" for n in range(ITEMS_PER_PAGE + 1)]
+    for title in reversed(titles):
+        make_procedure(topics=[topic], title_en=title, title_it=title.replace("Scar treatment", "Trattamento"))
+    page = soup(client.get("/en/topics/scars/"))
+    assert card_titles(page)[:TOPIC_PROCEDURES] == titles[:TOPIC_PROCEDURES]  # the first ones, in title order
+    assert len(page.select("#procedures-heading ~ ul.cards li")) == TOPIC_PROCEDURES
+    [more] = [a for a in page.select("main a") if a.get_text() == "All treatments about Scars"]
+    assert more["href"] == "/en/procedures/?topic=scars"
+    every = soup(client.get(more["href"]))
+    assert every.h1.get_text() == "Treatments about Scars"
+    next_href = every.select_one("nav.pagination a[rel=next]")["href"]
+    assert next_href == "?topic=scars&page=2"
+    assert card_titles(every) + card_titles(soup(client.get("/en/procedures/" + next_href))) == titles
+    # In Italian, with the Italian slug; an unknown topic lists every treatment.
+    italian = soup(client.get("/it/trattamenti/?topic=cicatrici"))
+    assert italian.h1.get_text() == "Trattamenti: Cicatrici"
+    everything = soup(client.get("/en/procedures/?topic=no-such-topic"))
+    assert everything.h1.get_text() == "Treatments" and "Elsewhere" in card_titles(everything)
+
+
+def test_topic_page_with_few_treatments_has_no_link_to_more(client):
+    topic = make_topic(slug_en="rare")
+    make_procedure(topics=[topic])
+    page = soup(client.get("/en/topics/rare/"))
+    assert len(page.select("#procedures-heading ~ ul.cards li")) == 1
+    assert not page.select('a[href^="/en/procedures/?topic="]')

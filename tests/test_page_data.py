@@ -1,15 +1,19 @@
-"""An article's or treatment's page reads its related lists in the item's own query (education/page_data.py): the
-lists must be exactly what the ORM's own queries through `published()` give, in the same order, in every language."""
+"""An article's or treatment's page reads its related lists in the item's own query, a topic page and the questions
+list theirs in one query each (education/page_data.py): the lists must be exactly what the ORM's own queries through
+`published()` give, in the same order, in every language."""
 import datetime
+import json
 
 import pytest
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from education import page_data
-from education.models import Article, ProcedureNote, Status
+from education.models import Article, ProcedureNote, Status, Topic
 
 from .factories import make_article, make_clinician, make_faq, make_procedure, make_source, make_topic
 
@@ -149,3 +153,149 @@ def test_a_prepared_query_that_reads_the_clock_itself_is_refused():
     with pytest.raises(RuntimeError):
         page_data.PreparedQuery(lambda now: Article.objects.published().listed(), "default")
     page_data.PreparedQuery(lambda now: Article.objects.published(now).listed(), "default")  # the same, done right
+
+
+# Topic pages and the questions list (page_data.topic_page, faq_page), with lists short enough that a handful of items
+# spans several pages and passes each cap.
+@pytest.fixture
+def short_lists(monkeypatch):
+    for name in ("ITEMS_PER_PAGE", "FAQS_PER_PAGE", "TOPIC_PROCEDURES", "TOPIC_FAQS"):
+        monkeypatch.setattr(page_data, name, 2)
+    monkeypatch.setattr(page_data, "_prepared", {})  # queries prepared with the real lengths would be reused
+
+
+@pytest.fixture
+def topic_library():
+    """A topic (another one sorted before it, and one without an Italian slug) with shown and hidden articles,
+    treatments and questions, each list longer than two pages of two."""
+    clinician, other_clinician = make_clinician(), make_clinician(name="Other", role_en="Nurse", role_it="Infermiere")
+    topic = make_topic(order=2, name_en="Acne", name_it="Acne (it)")
+    before = make_topic(order=1, name_en="Zoster", name_it="Zoster (it)")
+    english_only = make_topic(order=3, slug_it=None)
+    for days in (5, 1, 3, 2, 4):
+        make_article(topics=[topic, before], publish_at=timezone.now() - datetime.timedelta(days=days))
+    for title in ("Zulu", "Alpha", "Mike", "Bravo", "Echo"):
+        make_procedure(topics=[topic], title_en=title, title_it=f"{title[::-1]} (it)")
+    for n in range(5):
+        make_faq(topic=topic, order=5 - n, reviewed_by=clinician if n % 2 else other_clinician)
+        make_faq(topic=before, order=n, reviewed_by=clinician)
+    make_faq(topic=english_only)
+    for state, hidden in HIDDEN.items():
+        make_article(topics=[topic], title_en=f"Hidden {state}", **hidden)
+        make_procedure(topics=[topic], title_en=f"Hidden {state}", **hidden)
+        make_faq(topic=topic, question_en=f"Hidden {state}?", order=0, **hidden)
+    return topic, english_only
+
+
+PAGE_NUMBERS = ("1", "2", "3", "4", "0", "-1", "x", "2.0", "99999999999999999999", None)
+
+
+def _ids(objects):
+    return [obj.pk for obj in objects]
+
+
+def _card(item):
+    return item.title, item.summary, item.get_absolute_url()
+
+
+def _question(faq):
+    return faq.question, faq.html("answer"), faq.review["clinician"].role, faq.review["date"], faq.topic_id
+
+
+def test_topic_page_query_gives_the_orm_lists_in_every_language(
+    topic_library, short_lists, django_assert_num_queries, django_assert_max_num_queries
+):
+    from education.views import published_articles, published_faqs, published_procedures
+
+    topic = topic_library[0]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            slug = Topic.objects.get(pk=topic.pk).slug
+            expected_procedures = list(published_procedures().filter(topics=topic)[:3])
+            expected_faqs = list(published_faqs().filter(topic=topic)[:3])
+            assert len(expected_procedures) == len(expected_faqs) == 3  # one more than the page shows
+            for number in PAGE_NUMBERS:
+                expected = Paginator(published_articles().filter(topics=topic), 2).get_page(number)
+                connection.features.supports_json_field  # noqa: B018
+                # One query, or two for a page the first guess missed (beyond the end, or 0 meaning the last).
+                with django_assert_max_num_queries(2 if number in ("4", "0", "-1", "99999999999999999999") else 1):
+                    fetched = page_data.topic_page(slug, number)
+                assert fetched.pk == topic.pk and fetched.name == topic.name
+                page = fetched.articles_page
+                assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+                    expected.number, expected.paginator.count, expected.paginator.num_pages)
+                assert _ids(page) == _ids(expected)
+                with django_assert_num_queries(0):  # what the cards print comes with the rows
+                    assert [_card(a) for a in page] == [_card(a) for a in expected]
+                assert _ids(fetched.first_procedures) == _ids(expected_procedures)
+                assert _ids(fetched.first_faqs) == _ids(expected_faqs)
+                with django_assert_num_queries(0):
+                    assert [_card(p) for p in fetched.first_procedures] == [_card(p) for p in expected_procedures]
+                    assert [_question(f) for f in fetched.first_faqs] == [_question(f) for f in expected_faqs]
+            assert page_data.topic_page("no-such-topic", "1") is None
+    # One compiled query per language serves every page of every topic.
+    assert sorted(key for key in page_data._prepared if key[0] == "topic") == [
+        ("topic", code, "default") for code in sorted(code for code, _name in settings.LANGUAGES)
+    ]
+
+
+def test_faq_page_query_gives_the_orm_list_in_every_language(
+    topic_library, short_lists, django_assert_num_queries
+):
+    from education.views import published_faqs
+
+    topic, english_only = topic_library
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            slugs = {
+                None: None,
+                Topic.objects.get(pk=topic.pk).slug: topic,
+                english_only.slug_en: english_only,  # no slug in this language (Italian): the English one finds it
+                "no-such-topic": None,
+            }
+            for slug, expected_topic in slugs.items():
+                faqs = published_faqs().select_related("topic")
+                if expected_topic is not None:
+                    faqs = faqs.filter(topic=expected_topic)
+                for number in PAGE_NUMBERS:
+                    expected = Paginator(faqs, 2).get_page(number)
+                    page, found = page_data.faq_page(slug, number)
+                    assert found == expected_topic
+                    assert (page.number, page.paginator.count) == (expected.number, expected.paginator.count)
+                    assert _ids(page) == _ids(expected)
+                    with django_assert_num_queries(0):
+                        shown = [(*_question(f), f.topic.pk, f.topic.name) for f in page]
+                    assert shown == [(*_question(f), f.topic.pk, f.topic.name) for f in expected]
+                    for faq in page:
+                        assert "Hidden" not in faq.question
+    assert sorted({key[0] for key in page_data._prepared}) == ["faqs", "faqs-of-topic"]
+
+
+def test_topic_and_questions_pages_show_no_hidden_item(topic_library, client, settings):
+    settings.PAGE_CACHE = False
+    topic = topic_library[0]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            urls = [topic.get_absolute_url(), f"{reverse('education:faq')}?topic={topic.slug}",
+                    reverse("education:faq")]
+        for url in urls:
+            for number in ("1", "2", "3"):
+                text = client.get(f"{url}{'&' if '?' in url else '?'}page={number}").text
+                for state in HIDDEN:
+                    assert f"Hidden {state}" not in text, (url, number, state)
+
+
+def test_questions_json_ld_follows_an_edited_answer_at_once(client, settings):
+    """The answers' plain text is memoised by their HTML (education/text.py html_text): an edit is a new key."""
+    settings.PAGE_CACHE = False
+    faq = make_faq(answer_en="It stings a little.")
+
+    def answers():
+        text = client.get(reverse("education:faq")).text
+        data = json.loads(text.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+        return [question["acceptedAnswer"]["text"] for question in data["mainEntity"]]
+
+    assert answers() == answers() == ["It stings a little."]
+    faq.answer_en = "Not at all."
+    faq.save()
+    assert answers() == ["Not at all."]

@@ -25,16 +25,18 @@ pytestmark = pytest.mark.django_db
 
 # Queries per page; the same budget holds for 3 and for 100 items in the page's lists.
 # Article, procedure and question pages read the glossary's terms once per glossary version (glossary/marking.py).
-# An article or treatment page reads its item and every related list in one query (education/page_data.py).
+# An article, treatment or topic page reads its item and every related list in one query, and a page of questions
+# comes in one with its topics and reviewers (education/page_data.py).
 PUBLIC_BUDGETS = {
     "home": 6,
-    "topic": 8,
+    "topic": 4,
     "article": 5,
     "procedure": 5,
-    "faq": 5,
-    "faq_of_topic": 6,
+    "faq": 4,
+    "faq_of_topic": 4,
     "articles": 5,
     "procedures": 5,
+    "procedures_of_topic": 6,
     "faq_detail": 5,
     "page": 4,
     # The query mixes languages, so the search also looks for spelling suggestions (search/engine.py); the
@@ -80,6 +82,7 @@ def library(request):
         "faq_of_topic": lambda: reverse("education:faq") + f"?topic={topic.slug}",
         "articles": lambda: reverse("education:articles"),
         "procedures": lambda: reverse("education:procedures"),
+        "procedures_of_topic": lambda: reverse("education:procedures") + f"?topic={topic.slug}",
         "faq_detail": lambda: reverse("education:faq_detail", kwargs={"pk": faqs[0].pk}),
         "page": pages[0].get_absolute_url,
         # Words from the factories' titles in both languages: every item of the library matches some of them.
