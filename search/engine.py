@@ -536,7 +536,8 @@ class PostgreSQLEngine(Engine):
     CANDIDATES + 1 documents (`_candidates`): those with the words in the title first, then in the summary or the
     opening, then anywhere, each step read from a GIN index and stopping once the set is full. More than CANDIDATES
     means "more than CANDIDATES results", and only the best CANDIDATES are shown (`capped`). Without the bound, `acne`
-    on the 10,000-article library ranked all 10,877 of its English matches (p95 70-90 ms in one process).
+    on the 10,000-article library ranked all 10,877 of its English matches (p95 66-108 ms in one process under load;
+    25-37 ms with it, README "Speed").
 
     Where SQL of our own remains, and why:
     - The query is a tsquery of our tokens, read as written (`::tsquery`); SearchQuery's functions (to_tsquery and
@@ -546,9 +547,9 @@ class PostgreSQLEngine(Engine):
     - The candidates are steps that each stop when the set is full (CTEs with a LIMIT that depends on the steps
       before), which the ORM cannot express.
     - `_execute` forbids the sequential scan for these statements (`SET LOCAL enable_seqscan = off`): the planner
-      cannot tell what unpacking each out-of-line vector costs, and after an update of every row (a rebuild) it
-      chose to read every vector (63-69 ms a query) over the GIN index. With no sequential scan to choose, the only
-      plan left reads the GIN indexes.
+      cannot tell what unpacking each out-of-line vector costs, and after an update of every row it chose to read
+      every vector (63-69 ms a query, issue 15) over the GIN index. With no sequential scan to choose, the only plans
+      left read the GIN indexes (tests/test_search_candidates.py checks the plan).
     Snippets come from the shared highlighter rather than SearchHeadline, whose ts_headline would need a
     configuration that knows our tokens, and would read the whole body of each result.
     """
