@@ -548,8 +548,9 @@ class PostgreSQLEngine(Engine):
       before), which the ORM cannot express.
     - `_execute` forbids the sequential scan for these statements (`SET LOCAL enable_seqscan = off`): the planner
       cannot tell what unpacking each out-of-line vector costs, and after an update of every row it chose to read
-      every vector (63-69 ms a query, issue 15) over the GIN index. With no sequential scan to choose, the only plans
-      left read the GIN indexes (tests/test_search_candidates.py checks the plan).
+      every vector over the GIN index (63-69 ms a query in issue 15; 0.66-1.4 s for a word no body has, README
+      "Speed"). With no sequential scan to choose, the only plans left read the GIN indexes
+      (tests/test_search_candidates.py checks the plan).
     Snippets come from the shared highlighter rather than SearchHeadline, whose ts_headline would need a
     configuration that knows our tokens, and would read the whole body of each result.
     """
