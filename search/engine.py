@@ -13,7 +13,8 @@ tokens, made here in Python, so they find the same pages:
   summary, then the kind of page (a treatment before an article before a question that mentions it in passing).
 
 - PostgreSQL: a weighted tsvector per document (title A, summary B, body C) in `education_search_pg`, with a GIN
-  index, written from the tokens above; ranked with ts_rank over a smaller vector (see PostgreSQLEngine).
+  index, written from the tokens above; ranked with ts_rank over a smaller vector, for at most CANDIDATES matches
+  (title matches first), so a word found in every item costs no more than a rare one (see PostgreSQLEngine).
 - SQLite: an FTS5 table, `education_search_fts`, of the same tokens; ranked with bm25.
 
 Snippets come from one highlighter for both engines, over the text with headings kept apart from what follows.
@@ -45,10 +46,10 @@ from urllib.parse import urlencode
 import simplemma
 import snowballstemmer
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramSimilarity
+from django.contrib.postgres.search import SearchVectorField, TrigramSimilarity
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import F, Q, Value
+from django.db.models import Value
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
@@ -69,6 +70,7 @@ MAX_SYNONYM_WORDS = 4  # the longest synonym phrase looked for in a query
 PER_PAGE = 10
 RERANKED = 10  # the engine's best matches that are ranked again here; a multiple of PER_PAGE keeps pages whole
 SNIPPET_WORDS = 30
+SNIPPET_TEXT = 1_000  # characters of a result a snippet is looked for in first
 # Engines mark matched words with these; the stored text never holds control characters, so they cannot clash.
 MARK_START, MARK_END = "\x02", "\x03"
 LEMMA_MARK = "="  # lemmas are indexed as "=lemma", so a word as typed also matches its own form, and ranks higher
@@ -292,7 +294,16 @@ def render_snippet(marked):
 
 
 def highlight(text, tokens, language, size=SNIPPET_WORDS):
-    """About `size` words of `text` around the most matched words, with the words holding `tokens` marked."""
+    """About `size` words of `text` around the most matched words, with the words holding `tokens` marked.
+
+    The words are looked for in the first SNIPPET_TEXT characters, and in the whole text only when those hold none:
+    a result's opening nearly always holds them, and a whole body costs several times as much to read.
+    """
+    cut = text.rfind(" ", 0, SNIPPET_TEXT) if len(text) > SNIPPET_TEXT else -1
+    if cut > 0:
+        opening = highlight(text[:cut], tokens, language, size)
+        if MARK_START in opening:
+            return opening if opening.endswith(" …") else opening + " …"  # the text goes on after the opening
     words = WORD.findall(text)
     if not words:
         return ""
@@ -406,6 +417,7 @@ class Engine:
     """What both engines share; each gives TABLE, _store(), _where() (the FROM and WHERE of its matches) and page()."""
 
     TABLE = None
+    CANDIDATES = None  # the most matches an engine ranks and counts, when it has a bound (see PostgreSQLEngine)
 
     def clear(self):
         with connection.cursor() as cursor:
@@ -442,17 +454,6 @@ class Engine:
             found = process.extract(word, candidates, scorer=Levenshtein.distance, score_cutoff=limit, limit=5)
             similar[word] = [candidates[index] for _w, _distance, index in sorted(found, key=lambda f: (f[1], f[2]))]
         return similar
-
-
-class TokenQuery(SearchQuery):
-    """A tsquery of the tokens made here, read as written, that the planner cannot see (see PostgreSQLEngine)."""
-
-    def __init__(self, expression):
-        super().__init__(expression, search_type="raw")
-
-    def as_sql(self, compiler, connection, function=None, template=None):
-        sql, params = compiler.compile(self.source_expressions[-1])
-        return f"(SELECT ({sql})::tsquery OFFSET 0)", params
 
 
 class SQLiteEngine(Engine):
@@ -522,26 +523,34 @@ class SQLiteEngine(Engine):
 
 
 class PostgreSQLEngine(Engine):
-    """A GIN-indexed tsvector finds the matches; a small one ranks them. Written with django.contrib.postgres.search.
+    """A GIN-indexed tsvector finds the matches; a small one, with a GIN index of its own, ranks a bounded set of them.
 
     The vectors are written from the tokens made here (a word, its lemma and its stem share a position), not by a
     text search configuration: PostgreSQL has no Italian lemmatiser, and a custom dictionary would need files
-    installed on the database server. Ranking reads the title, the summary and the opening of the body (RANKED_BODY
-    characters) rather than the whole text: whole-text vectors are stored out of line (TOAST), and reading
-    thousands of them for a common word is what makes full-text search slow. Matching still covers the whole text.
+    installed on the database server. Each document has two, both written at save:
+    - `vector`, the whole text with stems, stored out of line (TOAST): what a search matches;
+    - `rank_vector`, the title, the summary and the opening of the body (RANKED_BODY characters) without stems, plus
+      the title's words again marked with TITLE_MARK: what ranks, and what finds the pages *about* a word.
+
+    A word found in nearly every item must cost no more than a rare one, so a search ranks and counts at most
+    CANDIDATES + 1 documents (`_candidates`): those with the words in the title first, then in the summary or the
+    opening, then anywhere, each step read from a GIN index and stopping once the set is full. More than CANDIDATES
+    means "more than CANDIDATES results", and only the best CANDIDATES are shown (`capped`). Without the bound, `acne`
+    on the 10,000-article library ranked all 10,877 of its English matches (p95 66-108 ms in one process under load;
+    25-37 ms with it, README "Speed").
 
     Where SQL of our own remains, and why:
-    - `TokenQuery`: the query is a tsquery of our tokens, read as written (`::tsquery`); SearchQuery's functions
-      (to_tsquery and the others) parse it with a configuration, which would split "=acne" and drop the "=". It is a
-      subquery with OFFSET 0, so the planner does not see the words: seeing a common one, it would read every vector
-      (a sequential scan that unpacks each out-of-line vector, 56 ms on the benchmark library) instead of using the
-      GIN index (6 ms), as it cannot tell what unpacking costs.
+    - The query is a tsquery of our tokens, read as written (`::tsquery`); SearchQuery's functions (to_tsquery and
+      the others) parse it with a configuration, which would split "=acne" and drop the "=".
     - The vectors are tsvector literals made here (`_vector`), cast as they are stored; SearchVector would make them
       with a configuration.
-    - `page()` wraps the ORM's scored matches in a derived table, so that the count is a window over (id, score)
-      alone and the text is read for one page of documents: the ORM has no derived tables, and its one-statement
-      forms were slower for a common word (the window then carried every match's vector, or the count read every
-      match a second time).
+    - The candidates are steps that each stop when the set is full (CTEs with a LIMIT that depends on the steps
+      before), which the ORM cannot express.
+    - `_execute` forbids the sequential scan for these statements (`SET LOCAL enable_seqscan = off`): the planner
+      cannot tell what unpacking each out-of-line vector costs, and after an update of every row it chose to read
+      every vector over the GIN index (63-69 ms a query in issue 15; 0.66-1.4 s for a word no body has, README
+      "Speed"). With no sequential scan to choose, the only plans left read the GIN indexes
+      (tests/test_search_candidates.py checks the plan).
     Snippets come from the shared highlighter rather than SearchHeadline, whose ts_headline would need a
     configuration that knows our tokens, and would read the whole body of each result.
     """
@@ -551,13 +560,19 @@ class PostgreSQLEngine(Engine):
     MAX_POSITION = 16383  # PostgreSQL's limit; later words share it
     MAX_POSITIONS = 256  # positions kept per lexeme, as PostgreSQL keeps
     SPELLING_CANDIDATES = 50  # per typed word, the most similar by trigrams
+    CANDIDATES = 100  # the most matches a search ranks and counts: ten pages of results
+    TITLE_MARK = "^"  # a title's words in rank_vector, so one GIN index finds the title matches apart
 
     @staticmethod
     def _quote(token):
         return "'{}'".format(token.replace("\\", "\\\\").replace("'", "''"))
 
     @classmethod
-    def _vector(cls, parts, language, stems=True):
+    def _title_quote(cls, token):
+        return cls._quote(cls.TITLE_MARK + token)
+
+    @classmethod
+    def _vector(cls, parts, language, stems=True, mark=""):
         """A tsvector literal of [(text, weight)]: each word's tokens at its position, with its part's weight."""
         positions, position = {}, 0
         for text, weight in parts:
@@ -565,7 +580,7 @@ class PostgreSQLEngine(Engine):
                 position = min(position + 1, cls.MAX_POSITION)
                 tokens = word_tokens(word[:MAX_TERM_LENGTH], language)
                 for token in set(tokens if stems else tokens[:2]):
-                    kept = positions.setdefault(token, [])
+                    kept = positions.setdefault(mark + token, [])
                     if len(kept) < cls.MAX_POSITIONS:
                         kept.append(f"{position}{weight}")
         return " ".join(f"{cls._quote(token)}:{','.join(kept)}" for token, kept in positions.items())
@@ -578,16 +593,15 @@ class PostgreSQLEngine(Engine):
         rows = []
         for doc in documents:
             head = [(doc.title, "A"), (doc.summary, "B")]
+            # No stems: a smaller vector ranks faster, and a match by stem is a fallback, ranked here anyway.
+            ranked = self._vector([*head, (doc.body[: self.RANKED_BODY], "C")], doc.language, stems=False)
+            titled = self._vector([(doc.title, "A")], doc.language, stems=False, mark=self.TITLE_MARK)
             rows.append(
                 IndexedVector(
                     document_id=doc.pk, language=doc.language, kind=doc.kind, object_id=doc.object_id,
                     visible_from=doc.visible_from, visible_until=doc.visible_until,
                     vector=Cast(Value(self._vector([*head, (doc.body, "C")], doc.language)), SearchVectorField()),
-                    # No stems: a smaller vector ranks faster, and a match by stem is a fallback, ranked here anyway.
-                    rank_vector=Cast(
-                        Value(self._vector([*head, (doc.body[: self.RANKED_BODY], "C")], doc.language, stems=False)),
-                        SearchVectorField(),
-                    ),
+                    rank_vector=Cast(Value(f"{ranked} {titled}".strip()), SearchVectorField()),
                 )
             )
         IndexedVector.objects.bulk_create(
@@ -600,35 +614,61 @@ class PostgreSQLEngine(Engine):
     def remove(self, document_ids):
         IndexedVector.objects.filter(document_id__in=list(document_ids)).delete()
 
-    def _matches(self, match, language):
-        """(the visible documents of `language` that `match` finds, the query)."""
-        query = TokenQuery(match.expression(self._quote, " & ", " | "))
-        now = timezone.now()
-        visible = Q(visible_from__lte=now) & (Q(visible_until__isnull=True) | Q(visible_until__gt=now))
-        return IndexedVector.objects.filter(visible, vector=query, language=language), query
+    def _execute(self, sql, params):
+        """The rows of `sql`, planned without a sequential scan (see the class docstring).
+
+        One round trip: the three statements run in one transaction (an implicit one outside a transaction block),
+        so SET LOCAL holds for `sql` alone, and is undone at once inside a longer transaction (a request's, a test's).
+        Several statements in one execute() need client-side parameter binding, Django's default for psycopg 3.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL enable_seqscan = off; {sql}; SET LOCAL enable_seqscan TO DEFAULT", params)
+            cursor.nextset()  # from the first statement's result to the query's
+            return cursor.fetchall()
+
+    def _candidates(self, match, language):
+        """SQL (and params) of `candidates (document_id, score)`: at most CANDIDATES + 1 visible documents of
+        `language` that `match` finds, the title matches first, then the summary's, then the rest."""
+        visible, now = _visible_now(self.TABLE)
+        where = f"{visible} AND {self.TABLE}.language = %s"
+        limit = self.CANDIDATES + 1
+        # OFFSET 0 keeps the words from the planner: seeing a common one, it would prefer reading every row.
+        sql = (
+            "WITH query AS (SELECT %s::tsquery AS q, %s::tsquery AS title_q OFFSET 0), "
+            f"in_title AS MATERIALIZED (SELECT document_id, ts_rank(rank_vector, (SELECT q FROM query)) AS score "
+            f"FROM {self.TABLE} WHERE rank_vector @@ (SELECT title_q FROM query) AND {where} LIMIT %s), "
+            f"in_head AS MATERIALIZED (SELECT document_id, ts_rank(rank_vector, (SELECT q FROM query)) AS score "
+            f"FROM {self.TABLE} WHERE rank_vector @@ (SELECT q FROM query) AND {where} "
+            "AND document_id NOT IN (SELECT document_id FROM in_title) "
+            "LIMIT %s - (SELECT count(*) FROM in_title)), "
+            f"in_body AS MATERIALIZED (SELECT document_id, ts_rank(rank_vector, (SELECT q FROM query)) AS score "
+            f"FROM {self.TABLE} WHERE vector @@ (SELECT q FROM query) AND {where} "
+            "AND document_id NOT IN (SELECT document_id FROM in_title UNION ALL SELECT document_id FROM in_head) "
+            "LIMIT %s - (SELECT count(*) FROM in_title) - (SELECT count(*) FROM in_head)), "
+            "candidates AS (SELECT * FROM in_title UNION ALL SELECT * FROM in_head UNION ALL SELECT * FROM in_body)"
+        )
+        params = [
+            match.expression(self._quote, " & ", " | "), match.expression(self._title_quote, " & ", " | "),
+            *now, language, limit, *now, language, limit, *now, language, limit,
+        ]
+        return sql, params
 
     def count(self, match, language):
-        return self._matches(match, language)[0].count()
+        """The number of matches, up to CANDIDATES + 1 (more than CANDIDATES)."""
+        candidates, params = self._candidates(match, language)
+        return self._execute(f"{candidates} SELECT count(*) FROM candidates", params)[0][0]
 
     def page(self, match, language, offset, limit):
-        """As SQLiteEngine.page, in one query: the page's documents, ranked, with the number of matches."""
-        matches, query = self._matches(match, language)
-        scored, params = matches.annotate(score=SearchRank(F("rank_vector"), query)).values_list(
-            "document_id", "score"
-        ).query.sql_with_params()
-        # The count is a window over (id, score) pairs only: over whole matched rows it spilled to disk for a common
-        # word. OFFSET 0 keeps PostgreSQL from folding the scoring step into the count's; the text is read for the
-        # page's documents alone. The ORM has no such derived table, hence SQL (the parts inside are the ORM's).
+        """As SQLiteEngine.page, in one query, over the candidates alone: a number above CANDIDATES means more."""
+        candidates, params = self._candidates(match, language)
         sql = (
-            "SELECT d.id, d.kind, d.object_id, d.title, d.summary, d.body, ranked.total FROM ("
-            f"SELECT id, score, COUNT(*) OVER () AS total FROM ({scored} OFFSET 0) AS scored (id, score) "
-            "ORDER BY score DESC, id LIMIT %s OFFSET %s"
-            f") AS ranked JOIN {SearchDocument._meta.db_table} d ON d.id = ranked.id "
-            "ORDER BY ranked.score DESC, ranked.id"
+            f"{candidates} SELECT d.id, d.kind, d.object_id, d.title, d.summary, d.body, ranked.total FROM ("
+            "SELECT document_id, score, COUNT(*) OVER () AS total FROM candidates "
+            "ORDER BY score DESC, document_id LIMIT %s OFFSET %s"
+            f") AS ranked JOIN {SearchDocument._meta.db_table} d ON d.id = ranked.document_id "
+            "ORDER BY ranked.score DESC, ranked.document_id"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit, offset])
-            rows = cursor.fetchall()
+        rows = self._execute(sql, [*params, limit, offset])
         return (rows[0][-1] if rows else None), [row[:-1] for row in rows]
 
     def _candidate_words(self, words, language):
@@ -754,7 +794,8 @@ class _Matches:
 
     One query answers both: it fetches the page asked for and the number of matches with it. The first RERANKED
     matches are fetched together and ranked again by `about_score`; later pages keep the engine's order. Only a
-    page number past the end costs a second query for the count, and a third for the last page.
+    page number past the end costs a second query for the count, and a third for the last page. An engine with a
+    bound (`Engine.CANDIDATES`) counts up to one more than it: the count is then the bound, and `capped` is true.
     """
 
     def __init__(self, engine, match, words, language, offset, per_page):
@@ -777,12 +818,20 @@ class _Matches:
                 self._count = total
         return self._pages[(start, size)][offset - start : offset - start + limit]
 
-    def count(self):
+    def _matched(self):
         if self._count is None:
             self._fetch(self.offset, self.per_page)
         if self._count is None:
             self._count = self.engine.count(self.match, self.language) if self.offset else 0
         return self._count
+
+    def count(self):
+        bound = self.engine.CANDIDATES
+        return min(self._matched(), bound) if bound else self._matched()
+
+    @property
+    def capped(self):
+        return bool(self.engine.CANDIDATES) and self._matched() > self.engine.CANDIDATES
 
     def __len__(self):
         return self.count()
@@ -831,8 +880,9 @@ class Elsewhere:
 
     language: str
     name: str
-    count: int
+    count: int  # at most the engine's bound (Engine.CANDIDATES), when it has one
     url: str
+    capped: bool = False  # more pages than `count` match
 
 
 @dataclass
@@ -846,6 +896,7 @@ class SearchResults:
     suggestion_url: str = ""
     elsewhere: list = field(default_factory=list)  # [Elsewhere], when nothing matched in this language
     corrected_from: str = ""  # the query as typed, when it found nothing and these are its suggestion's results
+    capped: bool = False  # more items match than the engine ranks (Engine.CANDIDATES): `count` is that bound
 
     max_length = MAX_QUERY_LENGTH
 
@@ -929,9 +980,15 @@ def search(query, language=None, page=1, per_page=PER_PAGE, correct=True):
                     # Every word by form or synonym: a hint should be sure, and cost one query per language.
                     found = engine.count(Match(tuple(query_terms(words, other)), False, True), other)
                     if found:
-                        elsewhere.append(Elsewhere(other, name_in_a_sentence(other), found, _search_url(other, query)))
+                        bound = engine.CANDIDATES or found
+                        elsewhere.append(
+                            Elsewhere(
+                                other, name_in_a_sentence(other), min(found, bound), _search_url(other, query),
+                                capped=found > bound,
+                            )
+                        )
     paginator = Paginator(matches, per_page)
     return SearchResults(
         query, words, shortened, matched_all, paginator.get_page(page), suggestion,
-        _search_url(language, suggestion) if suggestion else "", elsewhere,
+        _search_url(language, suggestion) if suggestion else "", elsewhere, capped=bool(matches) and matches.capped,
     )
