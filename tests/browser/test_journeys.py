@@ -169,7 +169,9 @@ def test_editor_writes_an_illustrated_article_a_reviewer_publishes_it_and_patien
     )
     _fill_in_tabs(popup, "alt", alts)
     popup.click("input[name=_save]")
-    popup.wait_for_event("close")
+    # Saving re-encodes the picture and makes its renditions: on a loaded two-core machine (the suite's other worker)
+    # that took longer than Playwright's 10 s default once; the popup still has to close.
+    popup.wait_for_event("close", timeout=30_000)
     expect(editor.locator("#select2-id_image-container")).to_contain_text(alts["en"])
 
     editor.click("input[name=_save]")
