@@ -7,6 +7,7 @@ text filters), so their output stays what it was: autoescaped, translated from t
 import itertools
 import operator
 
+from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
@@ -17,6 +18,7 @@ from markupsafe import Markup
 from education import templating as education
 from feedback.templating import feedback_form
 from glossary import templating as glossary
+from search.engine import name_in_a_sentence
 
 
 def url(name, *args, **kwargs):
@@ -46,6 +48,11 @@ def local_datetime(value):
     return formats.localize(timezone.template_localtime(value))
 
 
+def open_graph_locale():
+    language = translation.get_language()
+    return settings.OPEN_GRAPH_LOCALES.get(language, language)
+
+
 def environment(**options):
     # As Django templates: a missing name or attribute renders as nothing (optional context like `preview`).
     options["undefined"] = ChainableUndefined
@@ -57,6 +64,10 @@ def environment(**options):
         url=url,
         static=static,
         current_language=translation.get_language,
+        open_graph_locale=open_graph_locale,
+        # "shown in English", "mostrata in inglese": a language's name as it reads inside a sentence.
+        language_in_a_sentence=name_in_a_sentence,
+        fallback_language=settings.MODELTRANSLATION_DEFAULT_LANGUAGE,
         field_lang=education.field_lang,
         leaflet_details=education.leaflet,
         feedback_form=feedback_form,

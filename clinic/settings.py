@@ -146,6 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("it", _("Italian"))]
+# Each language's locale for social previews (og:locale); a language missing here gets its bare code.
+OPEN_GRAPH_LOCALES = {"en": "en_GB", "it": "it_IT"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True

@@ -1,6 +1,7 @@
 """Both languages: prefixes, the switcher, the English fallback and 404s in the visitor's language."""
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.utils import translation
 
 from .factories import make_article, make_procedure, make_topic
@@ -23,6 +24,14 @@ def test_home_page_interface_is_translated(client):
     assert 'lang="it"' in client.get("/it/").text
     assert "Domande e risposte" in client.get("/it/").text
     assert "Questions and answers" in client.get("/en/").text
+
+
+@pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES])
+def test_social_previews_name_each_languages_locale(client, code, settings):
+    settings.OPEN_GRAPH_LOCALES = {**settings.OPEN_GRAPH_LOCALES, code: f"{code}_TEST"}
+    settings.PAGE_CACHE = False
+    page = BeautifulSoup(client.get(f"/{code}/").text, "html.parser")
+    assert page.select_one('meta[property="og:locale"]')["content"] == f"{code}_TEST"
 
 
 def test_article_urls_use_each_languages_slug(client):
