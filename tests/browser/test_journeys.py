@@ -168,10 +168,10 @@ def test_editor_writes_an_illustrated_article_a_reviewer_publishes_it_and_patien
         "#id_file", {"name": "cream.png", "mimeType": "image/png", "buffer": image_bytes(900, 600, "PNG")}
     )
     _fill_in_tabs(popup, "alt", alts)
-    popup.click("input[name=_save]")
-    # Saving re-encodes the picture and makes its renditions: on a loaded two-core machine (the suite's other worker)
-    # that took longer than Playwright's 10 s default once; the popup still has to close.
-    popup.wait_for_event("close", timeout=30_000)
+    # Listening before the click: the saved popup can close before a wait started after the click would begin, which
+    # then waited for an event that had already happened (the test failed now and then, whatever the timeout).
+    with popup.expect_event("close", timeout=30_000):
+        popup.click("input[name=_save]")
     expect(editor.locator("#select2-id_image-container")).to_contain_text(alts["en"])
 
     editor.click("input[name=_save]")
