@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/inprocess.py [--requests N] [--pages article,procedure] [--profile article-en]
 
-With --profile, SORT=tottime (default cumulative) and TOP=60 (default 40) choose the profile's order and length.
+With --profile, SORT=tottime (default cumulative) and TOP=60 (default 40) choose the profile's order and length,
+and PROFILE_OUT=file keeps the whole profile for pstats.
 
 Builds the benchmark library (bench/seed.py) once in an SQLite file (BENCH_INPROCESS_DB, default
 /tmp/clinic-inprocess.sqlite3; delete it after a migration) and reuses it. Each page type and language is asked
@@ -95,7 +96,9 @@ def main():
         paths = addresses[language][page]
         profile = cProfile.Profile()
         profile.runcall(measure, client, paths, args.requests)
-        pstats.Stats(profile).sort_stats(os.environ.get("SORT","cumulative")).print_stats(int(os.environ.get("TOP","40")))
+        if os.environ.get("PROFILE_OUT"):  # for pstats' callers and callees
+            profile.dump_stats(os.environ["PROFILE_OUT"])
+        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "40")))
         return
     cpu, wall = measure(client, ["/healthz"], args.requests)
     print(f"{'page':<10} {'lang':<4} {'addresses':>9} {'cpu p50':>8} {'cpu p95':>8} {'wall p50':>9} {'wall p95':>9}")
