@@ -859,7 +859,12 @@ class _Matches:
         for name in {row[1] for row in rows} & set(registered):
             ids = [row[2] for row in rows if row[1] == name]
             kind = registered[name]
-            visible = kind.visible(kind.model._default_manager.filter(pk__in=ids))
+            # A hit shows the title and links to the page: the rest of a row (long texts in every language) would be
+            # read and converted for nothing. A URL argument that is no field (a property) may need anything.
+            shown = (kind.title, *kind.url_kwargs)
+            fields = {field.name for field in kind.model._meta.concrete_fields} | {"pk"}
+            queryset = kind.model._default_manager.filter(pk__in=ids)
+            visible = kind.visible(queryset.only(*shown) if set(shown) <= fields else queryset)
             items |= {(name, item.pk): item for item in visible}
         tokens = {token for term in self.match.terms for token in term.tokens(self.match.use_stems)}
         hits = []
