@@ -520,6 +520,8 @@ class SQLiteEngine(Engine):
         match; the unary `+` keeps the IN from becoming that lookup.
         """
         visible, now = _visible_now("d")
+        # The index (migrations 0004, 0013) holds id, language and both visibility bounds: the long texts are never
+        # read here. FTS5 refuses bm25() beside a window function (page()'s count), hence `candidates` materialized.
         matching = (
             f"FROM {self.TABLE} JOIN {SearchDocument._meta.db_table} d INDEXED BY search_document_visible "
             f"ON d.id = {self.TABLE}.rowid WHERE {self.TABLE} MATCH %s AND d.language = %s AND {visible}"

@@ -1,5 +1,5 @@
 """Both engines rank and count a bounded set of matches (Engine.CANDIDATES), the pages about the words first, with
-plans that never rank or read every match; the results page says honestly when there are more.
+plans that never score every match; the results page says honestly when there are more.
 
 The bound and wording tests run on the database in use; each plan test on its own engine.
 """
