@@ -8,14 +8,14 @@ tokens, made here in Python, so they find the same pages:
 - a query word matches its own form and lemma, and the terms of its synonym group (`Synonym`, kept by editors);
   only when that finds nothing does the search fall back to stems ("~sol" would join "solare" to "solito"), and
   only then to pages with some of the words rather than all;
-- the engines rank the matches (title above summary above body); the best RERANKED of them are ranked again here
+- the engines rank the matches (title above summary above body), at most CANDIDATES of them (title matches first,
+  see Engine), so a word found in every item costs no more than a rare one; the best RERANKED are ranked again here
   by what makes a page *about* the query: the query as the title, all its words or its phrase in the title or
   summary, then the kind of page (a treatment before an article before a question that mentions it in passing).
 
 - PostgreSQL: a weighted tsvector per document (title A, summary B, body C) in `education_search_pg`, with a GIN
-  index, written from the tokens above; ranked with ts_rank over a smaller vector, for at most CANDIDATES matches
-  (title matches first), so a word found in every item costs no more than a rare one (see PostgreSQLEngine).
-- SQLite: an FTS5 table, `education_search_fts`, of the same tokens; ranked with bm25.
+  index, written from the tokens above; ranked with ts_rank over a smaller vector (see PostgreSQLEngine).
+- SQLite: an FTS5 table, `education_search_fts`, of the same tokens; ranked with bm25 (see SQLiteEngine).
 
 Snippets come from one highlighter for both engines, over the text with headings kept apart from what follows.
 When a search finds little, `suggestion` offers the closest words of the published vocabulary (`SearchWord`; trigrams
@@ -414,10 +414,17 @@ def _visible_now(alias):
 
 
 class Engine:
-    """What both engines share; each gives TABLE, _store(), _where() (the FROM and WHERE of its matches) and page()."""
+    """What both engines share; each gives TABLE, _store(), remove() and _candidates().
+
+    A word found in nearly every item must cost no more than a rare one, so a search ranks and counts at most
+    CANDIDATES + 1 documents: each engine's `_candidates` takes those with the words in the title first, then in the
+    summary (and, on PostgreSQL, the body's opening), then anywhere, each step stopping once the set is full, and
+    scores them. More than CANDIDATES means "more than CANDIDATES results", and only the best CANDIDATES are shown
+    (`_Matches.capped`).
+    """
 
     TABLE = None
-    CANDIDATES = None  # the most matches an engine ranks and counts, when it has a bound (see PostgreSQLEngine)
+    CANDIDATES = 100  # the most matches a search ranks and counts: ten pages of results
 
     def clear(self):
         with connection.cursor() as cursor:
@@ -439,11 +446,32 @@ class Engine:
             batch_size=1000,
         )
 
-    def count(self, match, language):
-        where, params = self._where(match, language)
+    def _execute(self, sql, params):
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {where}", params)
-            return cursor.fetchone()[0]
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def count(self, match, language):
+        """The number of matches, up to CANDIDATES + 1 (more than CANDIDATES)."""
+        candidates, params = self._candidates(match, language)
+        return self._execute(f"{candidates} SELECT count(*) FROM candidates", params)[0][0]
+
+    def page(self, match, language, offset, limit):
+        """(number of matches, [(id, kind, object_id, title, summary, body)] for one page, best first), in one query
+        over the candidates alone: a number above CANDIDATES means more.
+
+        The number is None when the page is past the end: no row is left to carry it.
+        """
+        candidates, params = self._candidates(match, language)
+        sql = (
+            f"{candidates} SELECT d.id, d.kind, d.object_id, d.title, d.summary, d.body, ranked.total FROM ("
+            "SELECT document_id, score, COUNT(*) OVER () AS total FROM candidates "
+            "ORDER BY score DESC, document_id LIMIT %s OFFSET %s"
+            f") AS ranked JOIN {SearchDocument._meta.db_table} d ON d.id = ranked.document_id "
+            "ORDER BY ranked.score DESC, ranked.document_id"
+        )
+        rows = self._execute(sql, [*params, limit, offset])
+        return (rows[0][-1] if rows else None), [row[:-1] for row in rows]
 
     def similar_words(self, words, language):
         """{word: words of the vocabulary within a small edit distance of it, closest first (at most five)}."""
@@ -481,36 +509,46 @@ class SQLiteEngine(Engine):
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {self.TABLE} WHERE rowid = %s", [(pk,) for pk in document_ids])
 
-    def _where(self, match, language):
-        visible, params = _visible_now("d")
-        # The index (migrations 0004, 0013) holds id, language and both visibility bounds: the long texts are never
-        # read here.
-        sql = (
-            f"FROM {self.TABLE} JOIN education_searchdocument d INDEXED BY search_document_visible "
-            f"ON d.id = {self.TABLE}.rowid "
-            f"WHERE {self.TABLE} MATCH %s AND d.language = %s AND {visible}"
-        )
-        return sql, [match.expression(self._quote, " AND ", " OR "), language, *params]
+    def _candidates(self, match, language):
+        """SQL (and params) of `candidates (document_id, score)`: at most CANDIDATES + 1 visible documents of
+        `language` that `match` finds, the title matches first, then the summary's, then the rest; score is -bm25.
 
-    def page(self, match, language, offset, limit):
-        """(number of matches, [(id, kind, object_id, title, summary, body)] for one page, best first).
-
-        The number is None when the page is past the end: no row is left to carry it.
+        Each step reads the full-text index in rowid order and stops at its LIMIT (FTS5 column filters pick the
+        title, then the title and summary). The chosen few are scored in a last pass over the whole match, with
+        bm25 read for them alone: bm25 needs each word's frequency in the whole table, which FTS5 reckons once per
+        pass, so looking the candidates up one by one (an indexed `rowid IN`) cost 25-48 ms, more than ranking every
+        match; the unary `+` keeps the IN from becoming that lookup.
         """
-        where, params = self._where(match, language)
-        weights = ", ".join(str(weight) for weight in self.WEIGHTS)
-        # Rank ids alone, then read the text of just this page's documents. FTS5 refuses bm25() beside a window
-        # function, hence the materialized step between them.
-        sql = (
-            f"WITH matches AS MATERIALIZED (SELECT d.id AS id, bm25({self.TABLE}, {weights}) AS score {where}) "
-            "SELECT d.id, d.kind, d.object_id, d.title, d.summary, d.body, ranked.total FROM ("
-            "SELECT id, score, COUNT(*) OVER () AS total FROM matches ORDER BY score, id LIMIT %s OFFSET %s"
-            ") AS ranked JOIN education_searchdocument d ON d.id = ranked.id ORDER BY ranked.score, ranked.id"
+        visible, now = _visible_now("d")
+        # The index (migrations 0004, 0013) holds id, language and both visibility bounds: the long texts are never
+        # read here. FTS5 refuses bm25() beside a window function (page()'s count), hence `candidates` materialized.
+        matching = (
+            f"FROM {self.TABLE} JOIN {SearchDocument._meta.db_table} d INDEXED BY search_document_visible "
+            f"ON d.id = {self.TABLE}.rowid WHERE {self.TABLE} MATCH %s AND d.language = %s AND {visible}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit, offset])
-            rows = cursor.fetchall()
-        return (rows[0][-1] if rows else None), [row[:-1] for row in rows]
+        expression = match.expression(self._quote, " AND ", " OR ")
+        weights = ", ".join(str(weight) for weight in self.WEIGHTS)
+        limit = self.CANDIDATES + 1
+        sql = (
+            f"WITH in_title AS MATERIALIZED (SELECT d.id AS document_id {matching} LIMIT %s), "
+            f"in_head AS MATERIALIZED (SELECT d.id AS document_id {matching} "
+            "AND d.id NOT IN (SELECT document_id FROM in_title) LIMIT %s - (SELECT count(*) FROM in_title)), "
+            f"in_body AS MATERIALIZED (SELECT d.id AS document_id {matching} "
+            "AND d.id NOT IN (SELECT document_id FROM in_title UNION ALL SELECT document_id FROM in_head) "
+            "LIMIT %s - (SELECT count(*) FROM in_title) - (SELECT count(*) FROM in_head)), "
+            # bm25 is lower for a better match; negated, the shared page() orders both engines' scores alike.
+            f"candidates AS MATERIALIZED (SELECT rowid AS document_id, -bm25({self.TABLE}, {weights}) AS score "
+            f"FROM {self.TABLE} WHERE {self.TABLE} MATCH %s AND +rowid IN ("
+            "SELECT document_id FROM in_title UNION ALL SELECT document_id FROM in_head "
+            "UNION ALL SELECT document_id FROM in_body)) "
+        )
+        params = [
+            f"{{title}} : ({expression})", language, *now, limit,
+            f"{{title summary}} : ({expression})", language, *now, limit,
+            expression, language, *now, limit,
+            expression,
+        ]
+        return sql, params
 
     def _candidate_words(self, words, language):
         lengths = [len(word) for word in words]
@@ -532,12 +570,10 @@ class PostgreSQLEngine(Engine):
     - `rank_vector`, the title, the summary and the opening of the body (RANKED_BODY characters) without stems, plus
       the title's words again marked with TITLE_MARK: what ranks, and what finds the pages *about* a word.
 
-    A word found in nearly every item must cost no more than a rare one, so a search ranks and counts at most
-    CANDIDATES + 1 documents (`_candidates`): those with the words in the title first, then in the summary or the
-    opening, then anywhere, each step read from a GIN index and stopping once the set is full. More than CANDIDATES
-    means "more than CANDIDATES results", and only the best CANDIDATES are shown (`capped`). Without the bound, `acne`
-    on the 10,000-article library ranked all 10,877 of its English matches (p95 66-108 ms in one process under load;
-    25-37 ms with it, README "Speed").
+    The bounded candidate set (`Engine`) is read here from the GIN indexes: the title step from `rank_vector`'s
+    marked title words, the summary and opening step from `rank_vector`, the last from `vector`. Without the bound,
+    `acne` on the 10,000-article library ranked all 10,877 of its English matches (p95 66-108 ms in one process under
+    load; 25-37 ms with it, README "Speed").
 
     Where SQL of our own remains, and why:
     - The query is a tsquery of our tokens, read as written (`::tsquery`); SearchQuery's functions (to_tsquery and
@@ -560,7 +596,6 @@ class PostgreSQLEngine(Engine):
     MAX_POSITION = 16383  # PostgreSQL's limit; later words share it
     MAX_POSITIONS = 256  # positions kept per lexeme, as PostgreSQL keeps
     SPELLING_CANDIDATES = 50  # per typed word, the most similar by trigrams
-    CANDIDATES = 100  # the most matches a search ranks and counts: ten pages of results
     TITLE_MARK = "^"  # a title's words in rank_vector, so one GIN index finds the title matches apart
 
     @staticmethod
@@ -652,24 +687,6 @@ class PostgreSQLEngine(Engine):
             *now, language, limit, *now, language, limit, *now, language, limit,
         ]
         return sql, params
-
-    def count(self, match, language):
-        """The number of matches, up to CANDIDATES + 1 (more than CANDIDATES)."""
-        candidates, params = self._candidates(match, language)
-        return self._execute(f"{candidates} SELECT count(*) FROM candidates", params)[0][0]
-
-    def page(self, match, language, offset, limit):
-        """As SQLiteEngine.page, in one query, over the candidates alone: a number above CANDIDATES means more."""
-        candidates, params = self._candidates(match, language)
-        sql = (
-            f"{candidates} SELECT d.id, d.kind, d.object_id, d.title, d.summary, d.body, ranked.total FROM ("
-            "SELECT document_id, score, COUNT(*) OVER () AS total FROM candidates "
-            "ORDER BY score DESC, document_id LIMIT %s OFFSET %s"
-            f") AS ranked JOIN {SearchDocument._meta.db_table} d ON d.id = ranked.document_id "
-            "ORDER BY ranked.score DESC, ranked.document_id"
-        )
-        rows = self._execute(sql, [*params, limit, offset])
-        return (rows[0][-1] if rows else None), [row[:-1] for row in rows]
 
     def _candidate_words(self, words, language):
         # pg_trgm narrows the vocabulary (GIN index, migration 0007); edit distance then decides, as on SQLite.
@@ -794,8 +811,8 @@ class _Matches:
 
     One query answers both: it fetches the page asked for and the number of matches with it. The first RERANKED
     matches are fetched together and ranked again by `about_score`; later pages keep the engine's order. Only a
-    page number past the end costs a second query for the count, and a third for the last page. An engine with a
-    bound (`Engine.CANDIDATES`) counts up to one more than it: the count is then the bound, and `capped` is true.
+    page number past the end costs a second query for the count, and a third for the last page. The engine counts
+    up to one more than its bound (`Engine.CANDIDATES`): the count is then the bound, and `capped` is true.
     """
 
     def __init__(self, engine, match, words, language, offset, per_page):
@@ -826,12 +843,11 @@ class _Matches:
         return self._count
 
     def count(self):
-        bound = self.engine.CANDIDATES
-        return min(self._matched(), bound) if bound else self._matched()
+        return min(self._matched(), self.engine.CANDIDATES)
 
     @property
     def capped(self):
-        return bool(self.engine.CANDIDATES) and self._matched() > self.engine.CANDIDATES
+        return self._matched() > self.engine.CANDIDATES
 
     def __len__(self):
         return self.count()
@@ -845,7 +861,12 @@ class _Matches:
         for name in {row[1] for row in rows} & set(registered):
             ids = [row[2] for row in rows if row[1] == name]
             kind = registered[name]
-            visible = kind.visible(kind.model._default_manager.filter(pk__in=ids))
+            # A hit shows the title and links to the page: the rest of a row (long texts in every language) would be
+            # read and converted for nothing. A URL argument that is no field (a property) may need anything.
+            shown = (kind.title, *kind.url_kwargs)
+            fields = {field.name for field in kind.model._meta.concrete_fields} | {"pk"}
+            queryset = kind.model._default_manager.filter(pk__in=ids)
+            visible = kind.visible(queryset.only(*shown) if set(shown) <= fields else queryset)
             items |= {(name, item.pk): item for item in visible}
         tokens = {token for term in self.match.terms for token in term.tokens(self.match.use_stems)}
         hits = []
@@ -880,7 +901,7 @@ class Elsewhere:
 
     language: str
     name: str
-    count: int  # at most the engine's bound (Engine.CANDIDATES), when it has one
+    count: int  # at most the engine's bound (Engine.CANDIDATES)
     url: str
     capped: bool = False  # more pages than `count` match
 
@@ -980,11 +1001,10 @@ def search(query, language=None, page=1, per_page=PER_PAGE, correct=True):
                     # Every word by form or synonym: a hint should be sure, and cost one query per language.
                     found = engine.count(Match(tuple(query_terms(words, other)), False, True), other)
                     if found:
-                        bound = engine.CANDIDATES or found
                         elsewhere.append(
                             Elsewhere(
-                                other, name_in_a_sentence(other), min(found, bound), _search_url(other, query),
-                                capped=found > bound,
+                                other, name_in_a_sentence(other), min(found, engine.CANDIDATES),
+                                _search_url(other, query), capped=found > engine.CANDIDATES,
                             )
                         )
     paginator = Paginator(matches, per_page)
