@@ -3,7 +3,7 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -34,13 +34,21 @@ def jsonld(data):
 
 
 def long_date(value):
-    """A date written out for patients: "Jan. 10, 2026", "10 gennaio 2026"."""
+    """A date written out for patients: "Jan. 10, 2026", "10 gennaio 2026", "1° novembre 2026"."""
     if not value:
         return ""
-    if translation.get_language() == "it":
-        # Italian writes month names in lower case, days without a leading zero, and the first as "1°".
-        return date_format(value, "j° F Y" if value.day == 1 else "j F Y").lower()
+    if value.day == 1 and (first := first_day_format(translation.get_language())):
+        return date_format(value, first)
     return date_format(value, "DATE_FORMAT")
+
+
+def first_day_format(language):
+    """FIRST_DAY_DATE_FORMAT from the language's format module (clinic/formats/<code>), for a language that writes the
+    first of a month its own way (Italian: "1° novembre"); None for the others."""
+    for module in formats.get_format_modules(language):
+        if hasattr(module, "FIRST_DAY_DATE_FORMAT"):
+            return module.FIRST_DAY_DATE_FORMAT
+    return None
 
 
 def excerpt(text, words=30):
