@@ -13,11 +13,12 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup
 
+from education import addresses
 from education import templating as education
 from feedback.templating import feedback_form
 from glossary import templating as glossary
@@ -27,17 +28,11 @@ from search.engine import name_in_a_sentence
 def url(name, *args, **kwargs):
     if args or kwargs:
         return reverse(name, args=args or None, kwargs=kwargs or None)
-    return _address(name, translation.get_language(), get_script_prefix(), get_urlconf())
+    return addresses.address(name)
 
 
-# A page's menus and footer name the same dozen addresses, each reversed anew on every page, and each reversal
-# costs about as much as rendering a paragraph; so are its translated strings. Both are kept per language (and per
-# URL prefix and URLconf): few, and fixed until the settings they come from change (tests change them).
-@functools.cache
-def _address(name, _language, _prefix, _urlconf):
-    return reverse(name)
-
-
+# A page looks up about forty translated strings, the same on every page: kept per language, and forgotten when
+# the settings they come from change (tests change them).
 @functools.cache
 def _translation(message, _language):
     return translation.gettext(message)
@@ -45,8 +40,7 @@ def _translation(message, _language):
 
 @receiver(setting_changed)
 def _forget(setting, **kwargs):
-    if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N", "FORCE_SCRIPT_NAME"}:
-        _address.cache_clear()
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}:
         _translation.cache_clear()
 
 

@@ -1,16 +1,18 @@
 """What the patient pages' rendering keeps between requests (for speed) still follows each request's language and
-the settings: URLs, translated strings, the empty feedback form, and dates written per language's format module."""
+the settings: addresses (education/addresses.py), translated strings, the empty feedback form; and dates written
+per language's format module."""
 import datetime
 
 import pytest
 from django.conf import settings
 from django.template import engines
 from django.test import override_settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
 
 from clinic import jinja2 as helpers
 from clinic.formats.it import formats as italian_formats
+from education import addresses
 from education.templating import long_date
 from feedback.templating import form_context
 
@@ -28,12 +30,36 @@ def test_a_kept_address_is_each_languages_own():
     assert len(addresses) == len(settings.LANGUAGES)
 
 
+SLUG_ROUTES = ["education:topic", "education:article", "education:procedure", "education:page", "education:pack"]
+
+
+@pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES])
+def test_an_items_address_is_what_reverse_gives(code):
+    with translation.override(code):
+        for name in SLUG_ROUTES:
+            for slug in ["acne", "botox-for-acne-2", "a_b", "X", "__slug__", None, 7]:
+                assert addresses.slug_address(name, slug) == reverse(name, kwargs={"slug": slug})
+            for odd in ["", "two words", "perché", "a/b"]:  # reverse() refuses them; so does slug_address()
+                with pytest.raises(NoReverseMatch):
+                    addresses.slug_address(name, odd)
+
+
+def test_an_items_address_follows_the_url_prefix():
+    set_script_prefix("/clinic/")
+    try:
+        assert addresses.slug_address("education:article", "acne") == "/clinic/en/articles/acne/"
+        assert addresses.address("education:faq") == "/clinic/en/faq/"
+    finally:
+        set_script_prefix("/")
+    assert addresses.slug_address("education:article", "acne") == "/en/articles/acne/"
+
+
 def test_kept_addresses_and_strings_are_forgotten_when_the_settings_change():
     with translation.override("en"):
         render("{{ url('education:home') }}{{ _('Sources') }}")
-        assert helpers._address.cache_info().currsize and helpers._translation.cache_info().currsize
+        assert addresses._reversed.cache_info().currsize and helpers._translation.cache_info().currsize
         with override_settings(LANGUAGE_CODE=settings.LANGUAGE_CODE):
-            assert helpers._address.cache_info().currsize == 0
+            assert addresses._reversed.cache_info().currsize == 0
             assert helpers._translation.cache_info().currsize == 0
 
 
