@@ -98,7 +98,8 @@ def main():
         profile.runcall(measure, client, paths, args.requests)
         if os.environ.get("PROFILE_OUT"):  # for pstats' callers and callees
             profile.dump_stats(os.environ["PROFILE_OUT"])
-        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "40")))
+        stats = pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative"))
+        stats.print_stats(int(os.environ.get("TOP", "40")))
         return
     cpu, wall = measure(client, ["/healthz"], args.requests)
     print(f"{'page':<10} {'lang':<4} {'addresses':>9} {'cpu p50':>8} {'cpu p95':>8} {'wall p50':>9} {'wall p95':>9}")
