@@ -4,10 +4,13 @@ Patient pages render in Jinja2 because Django's template engine cost about two t
 #15). The templates call Django's own helpers for what Django templates did (URLs, static files, translations,
 text filters), so their output stays what it was: autoescaped, translated from the same catalogue.
 """
+import functools
 import itertools
 import operator
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
@@ -15,6 +18,7 @@ from django.utils import formats, timezone, translation
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup
 
+from education import addresses
 from education import templating as education
 from feedback.templating import feedback_form
 from glossary import templating as glossary
@@ -22,14 +26,32 @@ from search.engine import name_in_a_sentence
 
 
 def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    if args or kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    return addresses.address(name)
+
+
+# A page looks up about forty translated strings, the same on every page: kept per language, and forgotten when
+# the settings they come from change (tests change them).
+@functools.cache
+def _translation(message, _language):
+    return translation.gettext(message)
+
+
+@receiver(setting_changed)
+def _forget(setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}:
+        _translation.cache_clear()
 
 
 def gettext(message, **variables):
     """`_("Reviewed by %(name)s", name=...)`: the translation from Django's catalogue, with the values escaped into it
     (the catalogue is ours, so the translation itself is markup). Jinja2's i18n extension does the same through
     three more calls per string, about forty strings a page."""
-    return Markup(translation.gettext(message)) % variables
+    text = _translation(message, translation.get_language())
+    if not variables and "%" not in text:  # nothing to fill in, no "%%" to turn into "%"
+        return Markup(text)
+    return Markup(text) % variables
 
 
 def ngettext(singular, plural, number, **variables):

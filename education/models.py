@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from images.models import image_upload_to  # noqa: F401  (migration 0001 names it here)
 
+from .addresses import address, slug_address
 from .leaflets import Leaflet
 from .rules import ClaimRule  # noqa: F401  (the staff's risky-claim rules: their own module)
 from .text import rendered_markdown, stored_html
@@ -334,7 +335,7 @@ class Topic(Versioned):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("education:topic", kwargs={"slug": self.slug})
+        return slug_address("education:topic", self.slug)
 
 
 class Publishable(Versioned):
@@ -762,7 +763,7 @@ class ProcedureNote(Leaflet, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("education:procedure", kwargs={"slug": self.slug})
+        return slug_address("education:procedure", self.slug)
 
 
 class Article(Leaflet, Publishable):
@@ -811,7 +812,7 @@ class Article(Leaflet, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("education:article", kwargs={"slug": self.slug})
+        return slug_address("education:article", self.slug)
 
 
 class FAQ(Publishable):
@@ -860,7 +861,7 @@ class FAQ(Publishable):
         return reverse("education:faq_detail", kwargs={"pk": self.pk})
 
     def get_list_url(self):
-        return f"{reverse('education:faq')}#{self.anchor}"
+        return f"{address('education:faq')}#{self.anchor}"
 
     @property
     def anchor(self):
@@ -890,7 +891,7 @@ class Page(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("education:page", kwargs={"slug": self.slug})
+        return slug_address("education:page", self.slug)
 
 
 class Pack(Leaflet, Publishable):
@@ -938,7 +939,7 @@ class Pack(Leaflet, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("education:pack", kwargs={"slug": self.slug})
+        return slug_address("education:pack", self.slug)
 
     @property
     def contents_locked(self):

@@ -96,9 +96,18 @@ def instance(model, row):
     return obj
 
 
+_empty = {}
+
+
 def _cache(item, name, model, objects):
     """Hand `objects` to `item.<name>.all()` as prefetch_related would."""
-    queryset = model._base_manager.none()
+    # A copy of one empty queryset per model: making a queryset clones its query (about a tenth of a millisecond,
+    # four times a page), and a copy can share the query, since filtering a queryset clones it first.
+    if model not in _empty:
+        _empty[model] = model._base_manager.none()
+    empty = _empty[model]
+    queryset = object.__new__(type(empty))
+    queryset.__dict__.update(empty.__dict__, _hints={**empty._hints}, _known_related_objects={})
     queryset._result_cache = objects
     queryset._prefetch_done = True
     item._prefetched_objects_cache = getattr(item, "_prefetched_objects_cache", {})

@@ -3,13 +3,14 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-# The characters that could end a <script> element or start markup, escaped inside JSON strings.
-JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+# The characters that could end a <script> element or start markup, escaped inside JSON strings. Replaced one by
+# one: str.translate() with a table took about a millisecond over a treatment's JSON-LD, three replace() calls 2%.
+JSON_ESCAPES = (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E"))
 
 
 def html(item, field):
@@ -29,18 +30,28 @@ def field_lang(obj, field):
 
 def jsonld(data):
     """A schema.org JSON-LD block; the escapes keep editor text from closing the script element."""
-    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_ESCAPES)
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    for character, escaped in JSON_ESCAPES:
+        payload = payload.replace(character, escaped)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')
 
 
 def long_date(value):
-    """A date written out for patients: "Jan. 10, 2026", "10 gennaio 2026"."""
+    """A date written out for patients: "Jan. 10, 2026", "10 gennaio 2026", "1° novembre 2026"."""
     if not value:
         return ""
-    if translation.get_language() == "it":
-        # Italian writes month names in lower case, days without a leading zero, and the first as "1°".
-        return date_format(value, "j° F Y" if value.day == 1 else "j F Y").lower()
+    if value.day == 1 and (first := first_day_format(translation.get_language())):
+        return date_format(value, first)
     return date_format(value, "DATE_FORMAT")
+
+
+def first_day_format(language):
+    """FIRST_DAY_DATE_FORMAT from the language's format module (clinic/formats/<code>), for a language that writes the
+    first of a month its own way (Italian: "1° novembre"); None for the others."""
+    for module in formats.get_format_modules(language):
+        if hasattr(module, "FIRST_DAY_DATE_FORMAT"):
+            return module.FIRST_DAY_DATE_FORMAT
+    return None
 
 
 def excerpt(text, words=30):

@@ -1,0 +1,45 @@
+"""Patient-page addresses, each route worked out once per language: a list page links two dozen items, and
+reversing each one cost about as much as rendering its card.
+
+`address(name)` is reverse(name) for a route without arguments; `slug_address(name, slug)` is
+reverse(name, kwargs={"slug": slug}), the route reversed once with a stand-in slug and the item's slug put in its
+place. Both are kept per language, URL prefix and URLconf, and forgotten when a setting they come from changes.
+"""
+import functools
+import re
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
+
+# What Django's <slug:> converter accepts: such a slug comes out of reverse() as it went in (nothing to quote).
+SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+STAND_IN = "__slug__"
+
+
+def address(name):
+    return _reversed(name, None, translation.get_language(), get_script_prefix(), get_urlconf())
+
+
+def slug_address(name, slug):
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        return reverse(name, kwargs={"slug": slug})  # an odd slug: reverse() decides, and refuses it as before
+    before, after = _reversed(name, STAND_IN, translation.get_language(), get_script_prefix(), get_urlconf())
+    return f"{before}{slug}{after}"
+
+
+@functools.cache
+def _reversed(name, stand_in, _language, _prefix, _urlconf):
+    if stand_in is None:
+        return reverse(name)
+    before, found, after = reverse(name, kwargs={"slug": stand_in}).partition(stand_in)
+    if not found or stand_in in after:
+        raise ValueError(f"The address of {name} does not hold its slug once.")
+    return before, after
+
+
+@receiver(setting_changed)
+def _forget(setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N", "FORCE_SCRIPT_NAME"}:
+        _reversed.cache_clear()

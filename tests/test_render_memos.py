@@ -1,0 +1,96 @@
+"""What the patient pages' rendering keeps between requests (for speed) still follows each request's language and
+the settings: addresses (education/addresses.py), translated strings, the empty feedback form; and dates written
+per language's format module."""
+import datetime
+
+import pytest
+from django.conf import settings
+from django.template import engines
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils import translation
+
+from clinic import jinja2 as helpers
+from clinic.formats.it import formats as italian_formats
+from education import addresses
+from education.templating import long_date
+from feedback.templating import form_context
+
+
+def render(source, **context):
+    return engines["jinja2"].from_string(source).render(context)
+
+
+def test_a_kept_address_is_each_languages_own():
+    addresses = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            addresses.add(render("{{ url('education:faq') }}"))
+            assert render("{{ url('education:faq') }}") == reverse("education:faq")
+    assert len(addresses) == len(settings.LANGUAGES)
+
+
+SLUG_ROUTES = ["education:topic", "education:article", "education:procedure", "education:page", "education:pack"]
+
+
+@pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES])
+def test_an_items_address_is_what_reverse_gives(code):
+    with translation.override(code):
+        for name in SLUG_ROUTES:
+            for slug in ["acne", "botox-for-acne-2", "a_b", "X", "__slug__", None, 7]:
+                assert addresses.slug_address(name, slug) == reverse(name, kwargs={"slug": slug})
+            for odd in ["", "two words", "perché", "a/b"]:  # reverse() refuses them; so does slug_address()
+                with pytest.raises(NoReverseMatch):
+                    addresses.slug_address(name, odd)
+
+
+def test_an_items_address_follows_the_url_prefix():
+    set_script_prefix("/clinic/")
+    try:
+        assert addresses.slug_address("education:article", "acne") == "/clinic/en/articles/acne/"
+        assert addresses.address("education:faq") == "/clinic/en/faq/"
+    finally:
+        set_script_prefix("/")
+    assert addresses.slug_address("education:article", "acne") == "/en/articles/acne/"
+
+
+def test_kept_addresses_and_strings_are_forgotten_when_the_settings_change():
+    with translation.override("en"):
+        render("{{ url('education:home') }}{{ _('Sources') }}")
+        assert addresses._reversed.cache_info().currsize and helpers._translation.cache_info().currsize
+        with override_settings(LANGUAGE_CODE=settings.LANGUAGE_CODE):
+            assert addresses._reversed.cache_info().currsize == 0
+            assert helpers._translation.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES])
+def test_a_kept_translation_is_the_catalogues_in_each_language(code):
+    with translation.override(code):
+        assert render("{{ _('Sources') }}") == translation.gettext("Sources")
+        # A string with no values still turns "%%" into "%", as with values.
+        assert render("{{ _('100%% sure') }}") == "100% sure"
+        assert render("{{ _('%(n)s%% sure', n=5) }}") == "5% sure"
+
+
+def test_the_shared_empty_feedback_form_reads_in_each_language(db):
+    from education.models import Article
+
+    article = Article(pk=1, title="x", slug="x")
+    labels = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            form = form_context(article)["form"]
+            labels[code] = [str(choice.choice_label) for choice in form["helpful"]]
+            assert labels[code] == [translation.gettext("Yes"), translation.gettext("No")]
+            assert not form.is_bound
+    assert len({tuple(choices) for choices in labels.values()}) == len(settings.LANGUAGES)
+
+
+def test_the_first_of_a_month_comes_from_the_languages_format_module(monkeypatch):
+    first, tenth = datetime.date(2026, 11, 1), datetime.date(2026, 1, 10)
+    with translation.override("it"):
+        assert long_date(first) == "1° novembre 2026" and long_date(tenth) == "10 gennaio 2026"
+        monkeypatch.delattr(italian_formats, "FIRST_DAY_DATE_FORMAT")
+        assert long_date(first) == "1 novembre 2026"
+    with translation.override("en"):  # no FIRST_DAY_DATE_FORMAT: Django's DATE_FORMAT
+        assert long_date(first) == "Nov. 1, 2026"
