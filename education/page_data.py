@@ -22,10 +22,14 @@ import json
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Aggregate, Count, F, JSONField, OuterRef, Subquery, Value
+from django.db.models import Aggregate, Count, F, JSONField, OuterRef, Subquery, Value, signals
+from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor
 from django.db.models.functions import Coalesce, JSONObject
 from django.db.models.query import get_related_populators
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone, translation
+from modeltranslation.translator import delete_mt_init
 
 from .models import FAQ, Article, Clinician, ProcedureNote, Source, Topic
 
@@ -69,9 +73,10 @@ _plans = {}
 
 
 def _plan(model, names):
-    """How to turn a JSON row with keys `names` into `model`'s from_db() arguments: the columns in the model's
-    order with each one's field, and the values read across a relation. Made once per model and row shape: looking
-    fields up for every row of every list cost more than reading the rows."""
+    """How to turn a JSON row with keys `names` into an instance of `model`: the columns in the model's order with
+    each one's field, the values read across a relation, and whether the columns may be set directly (see
+    instance()). Made once per model and row shape: looking fields up for every row of every list cost more than
+    reading the rows."""
     key = (model, names)
     if key not in _plans:
         by_attname = {}
@@ -80,17 +85,46 @@ def _plan(model, names):
                 field = model._meta.get_field(name)
                 by_attname[field.attname] = (name, field)
         columns = [by_attname[f.attname] for f in model._meta.concrete_fields if f.attname in by_attname]
-        _plans[key] = (
-            [field.attname for _name, field in columns], columns, [name for name in names if "__" in name]
-        )
+        attnames = [field.attname for _name, field in columns]
+        _plans[key] = (attnames, columns, [name for name in names if "__" in name], _settable(model, attnames))
     return _plans[key]
+
+
+# What Model.__init__ does with a column's value when it sets it: these attributes only store it in the instance's
+# __dict__ (a plain column, a foreign key's id, a file's name), so a row may be put there directly.
+PLAIN_ATTRIBUTES = (DeferredAttribute, FileDescriptor)
+
+
+def _settable(model, attnames):
+    """Whether making `model` from these columns needs nothing of __init__ but storing them: no receiver of its
+    signals but modeltranslation's (which only removes the flag its __init__ sets), and only plain attributes."""
+    sync, asynchronous = signals.post_init._live_receivers(model)
+    return (
+        not signals.pre_init.has_listeners(model)
+        and not asynchronous
+        and all(receiver is delete_mt_init for receiver in sync)
+        and all(isinstance(getattr(model, attname, None), PLAIN_ATTRIBUTES) for attname in attnames)
+    )
 
 
 def instance(model, row):
     """A model instance from one JSON row, its other columns deferred (as `only()` would leave them); a value read
-    across a relation ("topic__order") is kept under its own name, for sorting."""
-    attnames, columns, across = _plan(model, tuple(row))
-    obj = model.from_db(DEFAULT_DB_ALIAS, attnames, [_python(field, row[name]) for name, field in columns])
+    across a relation ("topic__order") is kept under its own name, for sorting.
+
+    The instance is made as `from_db()` makes it, without calling __init__: its columns go straight into its
+    __dict__, where __init__ would have put them. A list page makes dozens of these, and __init__ (with
+    modeltranslation's wrapper and the post_init signal, which only clears modeltranslation's "in __init__" flag)
+    was a quarter of a topic page. A model whose columns are set any other way is made by `from_db()`.
+    """
+    attnames, columns, across, settable = _plan(model, tuple(row))
+    values = [_python(field, row[name]) for name, field in columns]
+    if settable:
+        obj = model.__new__(model)
+        obj._state = ModelState()
+        obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
+        obj.__dict__.update(zip(attnames, values, strict=True))
+    else:
+        obj = model.from_db(DEFAULT_DB_ALIAS, attnames, values)
     for name in across:
         setattr(obj, name, row[name])
     return obj
