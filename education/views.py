@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from search import engine as search
 
-from . import page_data, structured_data
+from . import addresses, page_data, structured_data
 from .models import FAQ, Article, Pack, PackItem, Page, ProcedureNote, Topic
 
 
@@ -22,7 +22,7 @@ def language_links(request, obj=None):
     """The same page in every language: the item's own address there (slugs differ), or the translated path."""
     links = []
     for code, name in settings.LANGUAGES:
-        url = translate_url(request.path, code) if obj is None else None  # resolves in the active language
+        url = addresses.translated_path(request.path, code) if obj is None else None
         with translation.override(code):
             url = url or obj.get_absolute_url()
             own_name = str(name)  # the language's name in itself: "Italiano" on the English page

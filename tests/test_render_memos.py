@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.template import engines
 from django.test import override_settings
-from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.urls import NoReverseMatch, reverse, set_script_prefix, translate_url
 from django.utils import formats, translation
 
 from clinic import jinja2 as helpers
@@ -54,12 +54,44 @@ def test_an_items_address_follows_the_url_prefix():
     assert addresses.slug_address("education:article", "acne") == "/en/articles/acne/"
 
 
+PAGE_ROUTES = ["education:home", "education:faq", "education:articles", "education:procedures", "education:search",
+               "glossary:index"]
+
+
+@pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES])
+def test_a_pages_path_in_another_language_is_what_translate_url_gives(code):
+    with translation.override(code):
+        paths = [reverse(name) for name in PAGE_ROUTES]
+        paths += ["/nowhere/", f"/{code}/no-such-page/", reverse("education:article", kwargs={"slug": "acne"}), ""]
+        for path in paths:
+            for other, _name in settings.LANGUAGES:
+                for _twice in range(2):
+                    assert addresses.translated_path(path, other) == translate_url(path, other)
+        own = {reverse(name) for name in PAGE_ROUTES}
+        for other, _name in settings.LANGUAGES:
+            translated = {addresses.translated_path(reverse(name), other) for name in PAGE_ROUTES}
+            assert (translated == own) == (other == code)
+
+
+def test_a_pages_path_in_another_language_follows_the_url_prefix():
+    with translation.override("en"):
+        assert addresses.translated_path("/en/faq/", "it") == translate_url("/en/faq/", "it")
+        set_script_prefix("/clinic/")
+        try:
+            assert addresses.translated_path("/en/faq/", "it") == translate_url("/en/faq/", "it")
+        finally:
+            set_script_prefix("/")
+
+
 def test_kept_addresses_and_strings_are_forgotten_when_the_settings_change():
     with translation.override("en"):
         render("{{ url('education:home') }}{{ _('Sources') }}")
+        addresses.translated_path("/en/faq/", "it")
         assert addresses._reversed.cache_info().currsize and helpers._translation.cache_info().currsize
+        assert addresses._translated.cache_info().currsize
         with override_settings(LANGUAGE_CODE=settings.LANGUAGE_CODE):
             assert addresses._reversed.cache_info().currsize == 0
+            assert addresses._translated.cache_info().currsize == 0
             assert helpers._translation.cache_info().currsize == 0
 
 
