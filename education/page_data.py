@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, JSONObject
 from django.db.models.query import get_related_populators
 from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone, translation
+from modeltranslation.fields import TranslationFieldDescriptor
 from modeltranslation.translator import delete_mt_init
 
 from .models import FAQ, Article, Clinician, ProcedureNote, Source, Topic
@@ -91,40 +92,53 @@ def _plan(model, names):
 
 
 # What Model.__init__ does with a column's value when it sets it: these attributes only store it in the instance's
-# __dict__ (a plain column, a foreign key's id, a file's name), so a row may be put there directly.
+# __dict__ (a plain column, a foreign key's id, a file's name; modeltranslation's descriptor of a translated text
+# field's own column, while __init__ runs), so a row may be put there directly.
 PLAIN_ATTRIBUTES = (DeferredAttribute, FileDescriptor)
+
+
+def _stores_only(model, attname):
+    attribute = getattr(model, attname, None)
+    if isinstance(attribute, TranslationFieldDescriptor):
+        return not attribute.field.is_relation  # a translated foreign key's column sets the active language's too
+    return isinstance(attribute, PLAIN_ATTRIBUTES)
 
 
 def _settable(model, attnames):
     """Whether making `model` from these columns needs nothing of __init__ but storing them: no receiver of its
-    signals but modeltranslation's (which only removes the flag its __init__ sets), and only plain attributes."""
+    signals but modeltranslation's (which only removes the flag its __init__ sets), and only attributes that store."""
     sync, asynchronous = signals.post_init._live_receivers(model)
     return (
         not signals.pre_init.has_listeners(model)
         and not asynchronous
         and all(receiver is delete_mt_init for receiver in sync)
-        and all(isinstance(getattr(model, attname, None), PLAIN_ATTRIBUTES) for attname in attnames)
+        and all(_stores_only(model, attname) for attname in attnames)
     )
+
+
+def make(model, attnames, values, settable, using=DEFAULT_DB_ALIAS, fetch_mode=None):
+    """What `model.from_db(using, attnames, values)` gives, the columns not named deferred.
+
+    When `settable` (see _settable()), made without calling __init__: the columns go straight into the instance's
+    __dict__, where __init__ would have put them. A list page makes dozens of instances, and __init__ (with
+    modeltranslation's wrapper and the post_init signal) was a quarter of a topic page.
+    """
+    if not settable:
+        return model.from_db(using, attnames, values, fetch_mode=fetch_mode)
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    obj._state.adding, obj._state.db = False, using
+    if fetch_mode is not None:
+        obj._state.fetch_mode = fetch_mode
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    return obj
 
 
 def instance(model, row):
     """A model instance from one JSON row, its other columns deferred (as `only()` would leave them); a value read
-    across a relation ("topic__order") is kept under its own name, for sorting.
-
-    The instance is made as `from_db()` makes it, without calling __init__: its columns go straight into its
-    __dict__, where __init__ would have put them. A list page makes dozens of these, and __init__ (with
-    modeltranslation's wrapper and the post_init signal, which only clears modeltranslation's "in __init__" flag)
-    was a quarter of a topic page. A model whose columns are set any other way is made by `from_db()`.
-    """
+    across a relation ("topic__order") is kept under its own name, for sorting."""
     attnames, columns, across, settable = _plan(model, tuple(row))
-    values = [_python(field, row[name]) for name, field in columns]
-    if settable:
-        obj = model.__new__(model)
-        obj._state = ModelState()
-        obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
-        obj.__dict__.update(zip(attnames, values, strict=True))
-    else:
-        obj = model.from_db(DEFAULT_DB_ALIAS, attnames, values)
+    obj = make(model, attnames, [_python(field, row[name]) for name, field in columns], settable)
     for name in across:
         setattr(obj, name, row[name])
     return obj
@@ -331,6 +345,7 @@ class PreparedQuery:
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.columns = slice(start, end)
         self.init_list = [column[0].target.attname for column in self.compiler.select[start:end]]
+        self.settable = _settable(self.model, self.init_list)
         # What Django works out at every execution (about a fifth of a page's query time), worked out once.
         fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
         self.converters = self.compiler.get_converters(fields)
@@ -352,7 +367,7 @@ class PreparedQuery:
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         for row in rows:
-            obj = self.model.from_db(self.using, self.init_list, row[self.columns], fetch_mode=self.fetch_mode)
+            obj = make(self.model, self.init_list, row[self.columns], self.settable, self.using, self.fetch_mode)
             for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in self.compiler.annotation_col_map.items():
