@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -182,10 +183,12 @@ def article_page(request, article):
 
 
 def _filled(procedure, names):
+    """The fields of `names` the treatment has text for, each with its label as a heading shows it."""
+    texts = ((name, getattr(procedure, name)) for name in names)  # each read once: a translated field's lookup
     return [
-        {"name": name, "label": ProcedureNote._meta.get_field(name).verbose_name, "text": getattr(procedure, name)}
-        for name in names
-        if getattr(procedure, name)
+        {"name": name, "label": capfirst(ProcedureNote._meta.get_field(name).verbose_name), "text": text}
+        for name, text in texts
+        if text
     ]
 
 
