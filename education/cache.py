@@ -262,15 +262,29 @@ def site_version(request=None):
     return str(version)
 
 
+# What every page shows (the clinic, the footer's pages), this process's copy per name, language and site stamp.
+# The stamp is read from the database with the request's other versions, so a change reaches every process at once;
+# reading the copy back from the shared cache instead (unpickling a clinic and a list of pages) cost more than
+# making it again. Only the newest few stamps are kept.
+_kept = {}
+KEPT_ENTRIES = 64
+
+
 def per_content(request, name, compute):
-    """compute() for something every page shows, shared through the cache until the site changes."""
-    _page_stamp, site_stamp, boundary = content_state(request)
-    key = f"content:{name}:{site_stamp}"
-    found = cache_get(key, MISSING)
+    """compute() for something every page shows, made once per process until the site changes."""
+    _page_stamp, site_stamp, _boundary = content_state(request)
+    key = (name, translation.get_language(), site_stamp)
+    found = _kept.get(key, MISSING)
     if found is MISSING:
-        found = compute()
-        cache_set(key, found, _timeout_until(boundary))
+        if len(_kept) >= KEPT_ENTRIES:
+            _kept.clear()
+        found = _kept[key] = compute()
     return found
+
+
+def forget_kept():
+    """Drop this process's copies (tests, whose rolled-back databases meet the same versions again)."""
+    _kept.clear()
 
 
 def _timeout_until(boundary):

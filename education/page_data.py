@@ -22,10 +22,15 @@ import json
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Aggregate, Count, F, JSONField, OuterRef, Subquery, Value
+from django.db.models import Aggregate, Count, F, JSONField, OuterRef, Subquery, Value, signals
+from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor
 from django.db.models.functions import Coalesce, JSONObject
 from django.db.models.query import get_related_populators
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone, translation
+from modeltranslation.fields import TranslationFieldDescriptor
+from modeltranslation.translator import delete_mt_init
 
 from .models import FAQ, Article, Clinician, ProcedureNote, Source, Topic
 
@@ -69,9 +74,10 @@ _plans = {}
 
 
 def _plan(model, names):
-    """How to turn a JSON row with keys `names` into `model`'s from_db() arguments: the columns in the model's
-    order with each one's field, and the values read across a relation. Made once per model and row shape: looking
-    fields up for every row of every list cost more than reading the rows."""
+    """How to turn a JSON row with keys `names` into an instance of `model`: the columns in the model's order with
+    each one's field, the values read across a relation, and whether the columns may be set directly (see
+    instance()). Made once per model and row shape: looking fields up for every row of every list cost more than
+    reading the rows."""
     key = (model, names)
     if key not in _plans:
         by_attname = {}
@@ -80,17 +86,59 @@ def _plan(model, names):
                 field = model._meta.get_field(name)
                 by_attname[field.attname] = (name, field)
         columns = [by_attname[f.attname] for f in model._meta.concrete_fields if f.attname in by_attname]
-        _plans[key] = (
-            [field.attname for _name, field in columns], columns, [name for name in names if "__" in name]
-        )
+        attnames = [field.attname for _name, field in columns]
+        _plans[key] = (attnames, columns, [name for name in names if "__" in name], _settable(model, attnames))
     return _plans[key]
+
+
+# What Model.__init__ does with a column's value when it sets it: these attributes only store it in the instance's
+# __dict__ (a plain column, a foreign key's id, a file's name; modeltranslation's descriptor of a translated text
+# field's own column, while __init__ runs), so a row may be put there directly.
+PLAIN_ATTRIBUTES = (DeferredAttribute, FileDescriptor)
+
+
+def _stores_only(model, attname):
+    attribute = getattr(model, attname, None)
+    if isinstance(attribute, TranslationFieldDescriptor):
+        return not attribute.field.is_relation  # a translated foreign key's column sets the active language's too
+    return isinstance(attribute, PLAIN_ATTRIBUTES)
+
+
+def _settable(model, attnames):
+    """Whether making `model` from these columns needs nothing of __init__ but storing them: no receiver of its
+    signals but modeltranslation's (which only removes the flag its __init__ sets), and only attributes that store."""
+    sync, asynchronous = signals.post_init._live_receivers(model)
+    return (
+        not signals.pre_init.has_listeners(model)
+        and not asynchronous
+        and all(receiver is delete_mt_init for receiver in sync)
+        and all(_stores_only(model, attname) for attname in attnames)
+    )
+
+
+def make(model, attnames, values, settable, using=DEFAULT_DB_ALIAS, fetch_mode=None):
+    """What `model.from_db(using, attnames, values)` gives, the columns not named deferred.
+
+    When `settable` (see _settable()), made without calling __init__: the columns go straight into the instance's
+    __dict__, where __init__ would have put them. A list page makes dozens of instances, and __init__ (with
+    modeltranslation's wrapper and the post_init signal) was a quarter of a topic page.
+    """
+    if not settable:
+        return model.from_db(using, attnames, values, fetch_mode=fetch_mode)
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    obj._state.adding, obj._state.db = False, using
+    if fetch_mode is not None:
+        obj._state.fetch_mode = fetch_mode
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    return obj
 
 
 def instance(model, row):
     """A model instance from one JSON row, its other columns deferred (as `only()` would leave them); a value read
     across a relation ("topic__order") is kept under its own name, for sorting."""
-    attnames, columns, across = _plan(model, tuple(row))
-    obj = model.from_db(DEFAULT_DB_ALIAS, attnames, [_python(field, row[name]) for name, field in columns])
+    attnames, columns, across, settable = _plan(model, tuple(row))
+    obj = make(model, attnames, [_python(field, row[name]) for name, field in columns], settable)
     for name in across:
         setattr(obj, name, row[name])
     return obj
@@ -297,6 +345,7 @@ class PreparedQuery:
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.columns = slice(start, end)
         self.init_list = [column[0].target.attname for column in self.compiler.select[start:end]]
+        self.settable = _settable(self.model, self.init_list)
         # What Django works out at every execution (about a fifth of a page's query time), worked out once.
         fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
         self.converters = self.compiler.get_converters(fields)
@@ -318,7 +367,7 @@ class PreparedQuery:
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         for row in rows:
-            obj = self.model.from_db(self.using, self.init_list, row[self.columns], fetch_mode=self.fetch_mode)
+            obj = make(self.model, self.init_list, row[self.columns], self.settable, self.using, self.fetch_mode)
             for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in self.compiler.annotation_col_map.items():

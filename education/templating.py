@@ -1,8 +1,12 @@
 """What the patient pages' Jinja2 templates call besides Django's own helpers (clinic/jinja2.py installs them)."""
+import datetime
+import functools
 import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import formats, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -40,9 +44,23 @@ def long_date(value):
     """A date written out for patients: "Jan. 10, 2026", "10 gennaio 2026", "1° novembre 2026"."""
     if not value:
         return ""
-    if value.day == 1 and (first := first_day_format(translation.get_language())):
+    if type(value) is not datetime.date:  # a datetime: which day it is depends on its zone, so it is not kept
+        return _long_date.__wrapped__(value, translation.get_language())
+    return _long_date(value, translation.get_language())
+
+
+# A list of questions writes about thirty review dates, a few different ones: each is written once per language
+# (Django's date formatting cost a tenth of the page), and forgotten when settings change, as Django's formats are.
+@functools.lru_cache(maxsize=4096)
+def _long_date(value, language):
+    if value.day == 1 and (first := first_day_format(language)):
         return date_format(value, first)
     return date_format(value, "DATE_FORMAT")
+
+
+@receiver(setting_changed)
+def _forget_dates(**kwargs):
+    _long_date.cache_clear()
 
 
 def first_day_format(language):

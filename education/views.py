@@ -6,15 +6,16 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from search import engine as search
 
-from . import page_data, structured_data
+from . import addresses, page_data, structured_data
 from .models import FAQ, Article, Pack, PackItem, Page, ProcedureNote, Topic
 
 
@@ -22,7 +23,7 @@ def language_links(request, obj=None):
     """The same page in every language: the item's own address there (slugs differ), or the translated path."""
     links = []
     for code, name in settings.LANGUAGES:
-        url = translate_url(request.path, code) if obj is None else None  # resolves in the active language
+        url = addresses.translated_path(request.path, code) if obj is None else None
         with translation.override(code):
             url = url or obj.get_absolute_url()
             own_name = str(name)  # the language's name in itself: "Italiano" on the English page
@@ -182,10 +183,12 @@ def article_page(request, article):
 
 
 def _filled(procedure, names):
+    """The fields of `names` the treatment has text for, each with its label as a heading shows it."""
+    texts = ((name, getattr(procedure, name)) for name in names)  # each read once: a translated field's lookup
     return [
-        {"name": name, "label": ProcedureNote._meta.get_field(name).verbose_name, "text": getattr(procedure, name)}
-        for name in names
-        if getattr(procedure, name)
+        {"name": name, "label": capfirst(ProcedureNote._meta.get_field(name).verbose_name), "text": text}
+        for name, text in texts
+        if text
     ]
 
 

@@ -18,12 +18,17 @@ def media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # The local-memory cache outlives each test's database; a page cached by one test must not reach the next.
+    # The local-memory cache and the process's copies outlive each test's database; what one test cached must not
+    # reach the next.
     from django.core.cache import cache
 
+    from education.cache import forget_kept
+
     cache.clear()
+    forget_kept()
     yield
     cache.clear()
+    forget_kept()
 
 
 

@@ -7,13 +7,14 @@ import json
 import pytest
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import signals
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from education import page_data
-from education.models import Article, ProcedureNote, Status, Topic
+from education.models import FAQ, Article, Clinician, ProcedureNote, Source, Status, Topic
 
 from .factories import make_article, make_clinician, make_faq, make_procedure, make_source, make_topic
 
@@ -299,3 +300,61 @@ def test_questions_json_ld_follows_an_edited_answer_at_once(client, settings):
     faq.answer_en = "Not at all."
     faq.save()
     assert answers() == ["Not at all."]
+
+
+def _made_both_ways(monkeypatch):
+    """Every instance the pages make from a row (a JSON row of a list, or a prepared query's), compared as it is
+    made with the one `from_db()` makes of the same columns; returns (model, made without __init__) of each."""
+    made = []
+    fast = page_data.make
+
+    def both(model, attnames, values, settable, using=DEFAULT_DB_ALIAS, fetch_mode=None):
+        obj = fast(model, attnames, values, settable, using, fetch_mode)
+        slow = model.from_db(using, attnames, values, fetch_mode=fetch_mode)
+        assert {name: value for name, value in vars(obj).items() if name != "_state"} == {
+            name: value for name, value in vars(slow).items() if name != "_state"
+        }
+        # An empty cache of related objects is made when first read: present or not, the same state.
+        state = [{name: value for name, value in vars(o._state).items() if value != {}} for o in (obj, slow)]
+        assert state[0] == state[1] and obj.get_deferred_fields() == slow.get_deferred_fields()
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                assert str(obj) == str(slow)
+        made.append((model, settable))
+        return obj
+
+    monkeypatch.setattr(page_data, "make", both)
+    return made
+
+
+def test_a_row_makes_the_instance_from_db_makes(linked, topic_library, client, settings, monkeypatch):
+    settings.PAGE_CACHE = False
+    made = _made_both_ways(monkeypatch)
+    article, procedure = linked
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            urls = [article.get_absolute_url(), procedure.get_absolute_url(), topic_library[0].get_absolute_url(),
+                    reverse("education:faq"), reverse("education:home")]
+        for url in urls:
+            assert client.get(url).status_code == 200
+    # Lists and the questions' and topics' own rows are made without __init__; an article's row (a translated
+    # foreign key: the reviewer of each language) by from_db().
+    assert {model for model, settable in made if settable} >= {Topic, Article, ProcedureNote, FAQ, Clinician, Source}
+    assert (Article, False) in made
+
+
+@pytest.mark.parametrize("signal", [signals.pre_init, signals.post_init])
+def test_a_model_whose_rows_need_its_constructor_gets_it(linked, client, settings, monkeypatch, signal):
+    settings.PAGE_CACHE = False
+    built = []
+
+    def count(sender, **kwargs):
+        built.append(sender)
+
+    monkeypatch.setattr(page_data, "_plans", {})  # plans made now see the receiver
+    signal.connect(count, sender=Topic)
+    try:
+        assert client.get(linked[0].get_absolute_url()).status_code == 200
+    finally:
+        signal.disconnect(count, sender=Topic)
+    assert built.count(Topic) == linked[0].topics.count()

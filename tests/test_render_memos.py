@@ -7,12 +7,12 @@ import pytest
 from django.conf import settings
 from django.template import engines
 from django.test import override_settings
-from django.urls import NoReverseMatch, reverse, set_script_prefix
-from django.utils import translation
+from django.urls import NoReverseMatch, reverse, set_script_prefix, translate_url
+from django.utils import formats, translation
 
 from clinic import jinja2 as helpers
 from clinic.formats.it import formats as italian_formats
-from education import addresses
+from education import addresses, templating
 from education.templating import long_date
 from feedback.templating import form_context
 
@@ -54,12 +54,44 @@ def test_an_items_address_follows_the_url_prefix():
     assert addresses.slug_address("education:article", "acne") == "/en/articles/acne/"
 
 
+PAGE_ROUTES = ["education:home", "education:faq", "education:articles", "education:procedures", "education:search",
+               "glossary:index"]
+
+
+@pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES])
+def test_a_pages_path_in_another_language_is_what_translate_url_gives(code):
+    with translation.override(code):
+        paths = [reverse(name) for name in PAGE_ROUTES]
+        paths += ["/nowhere/", f"/{code}/no-such-page/", reverse("education:article", kwargs={"slug": "acne"}), ""]
+        for path in paths:
+            for other, _name in settings.LANGUAGES:
+                for _twice in range(2):
+                    assert addresses.translated_path(path, other) == translate_url(path, other)
+        own = {reverse(name) for name in PAGE_ROUTES}
+        for other, _name in settings.LANGUAGES:
+            translated = {addresses.translated_path(reverse(name), other) for name in PAGE_ROUTES}
+            assert (translated == own) == (other == code)
+
+
+def test_a_pages_path_in_another_language_follows_the_url_prefix():
+    with translation.override("en"):
+        assert addresses.translated_path("/en/faq/", "it") == translate_url("/en/faq/", "it")
+        set_script_prefix("/clinic/")
+        try:
+            assert addresses.translated_path("/en/faq/", "it") == translate_url("/en/faq/", "it")
+        finally:
+            set_script_prefix("/")
+
+
 def test_kept_addresses_and_strings_are_forgotten_when_the_settings_change():
     with translation.override("en"):
         render("{{ url('education:home') }}{{ _('Sources') }}")
+        addresses.translated_path("/en/faq/", "it")
         assert addresses._reversed.cache_info().currsize and helpers._translation.cache_info().currsize
+        assert addresses._translated.cache_info().currsize
         with override_settings(LANGUAGE_CODE=settings.LANGUAGE_CODE):
             assert addresses._reversed.cache_info().currsize == 0
+            assert addresses._translated.cache_info().currsize == 0
             assert helpers._translation.cache_info().currsize == 0
 
 
@@ -91,6 +123,29 @@ def test_the_first_of_a_month_comes_from_the_languages_format_module(monkeypatch
     with translation.override("it"):
         assert long_date(first) == "1° novembre 2026" and long_date(tenth) == "10 gennaio 2026"
         monkeypatch.delattr(italian_formats, "FIRST_DAY_DATE_FORMAT")
+        templating._long_date.cache_clear()  # written dates are kept; format modules change only in tests
         assert long_date(first) == "1 novembre 2026"
     with translation.override("en"):  # no FIRST_DAY_DATE_FORMAT: Django's DATE_FORMAT
         assert long_date(first) == "Nov. 1, 2026"
+
+
+def test_a_kept_date_is_each_languages_and_follows_the_format_settings(settings):
+    days = [datetime.date(2026, 11, 1), datetime.date(2026, 1, 10), datetime.date(2027, 2, 28)]
+    written = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for day in days:
+                first, again = long_date(day), long_date(day)
+                assert first == again
+                expected_format = templating.first_day_format(code) if day.day == 1 else None
+                assert first == formats.date_format(day, expected_format or "DATE_FORMAT")
+                written[code, day] = first
+    assert len({written[code, days[1]] for code, _name in settings.LANGUAGES}) == len(settings.LANGUAGES)
+    # Forgotten when settings change, as Django forgets its formats (tests change them).
+    assert templating._long_date.cache_info().currsize > 0
+    settings.DATE_FORMAT = "Y-m-d"
+    assert templating._long_date.cache_info().currsize == 0
+    # A time's day depends on its zone: written from the value itself each time, never from a kept date.
+    moment = datetime.datetime(2026, 1, 10, 23, 30, tzinfo=datetime.UTC)
+    with translation.override(settings.LANGUAGE_CODE):
+        assert long_date(moment) == formats.date_format(moment, "DATE_FORMAT")
