@@ -143,8 +143,8 @@ def _window(item):
     return item.visible_from, item.visible_until
 
 
-def _visible(queryset):
-    return queryset.published()
+def _visible(queryset, now):
+    return queryset.published(now)
 
 
 def search_kind(entry):

@@ -18,7 +18,7 @@ def _read_field(item, name):
     return getattr(item, name) or ""
 
 
-def _all(queryset):
+def _all(queryset, now):
     return queryset
 
 
@@ -39,7 +39,8 @@ class Kind:
     read: Callable = _read_field
     # item -> (visible_from, visible_until): when patients start and stop seeing it (None: not yet / never stops).
     window: Callable = lambda item: (None, None)  # noqa: E731 - a default that hides the item
-    # queryset of the model -> the part of it patients may see now (the content's own rule, which has the last word).
+    # (queryset of the model, a moment) -> the part of it patients may see at that moment (the content's own rule,
+    # which has the last word). Given the moment rather than reading the clock, so a search can prepare the query.
     visible: Callable = _all
 
     def texts(self, item):

@@ -1,0 +1,82 @@
+"""The search results page's shortcuts, each checked against the slow way it replaces (search/engine.py)."""
+import datetime
+
+import pytest
+from django.conf import settings
+from django.utils import timezone, translation
+
+from education.models import Status
+from search import engine as search
+
+from .factories import make_article, make_faq, make_procedure, make_topic
+
+pytestmark = pytest.mark.django_db
+
+MAKERS = {"article": make_article, "procedure": make_procedure, "faq": make_faq}
+SOON = datetime.timedelta(hours=1)
+
+
+def states(kind_name):
+    """Items of one kind, one in each state a patient may or may not see, with the expected visibility."""
+    make, now = MAKERS[kind_name], timezone.now()
+    extra = {"topic": make_topic()} if kind_name == "faq" else {}
+    return {
+        make(**extra): True,
+        make(**extra, expire_at=now + SOON): True,
+        make(**extra, status=Status.DRAFT): False,
+        make(**extra, status=Status.REVIEW): False,
+        make(**extra, publish_at=now + SOON): False,
+        make(**extra, publish_at=now - 2 * SOON, expire_at=now - SOON): False,
+    }
+
+
+def slowly(kind, ids):
+    """What a page of results read before: an ORM query built for this page, whole rows, through `visible`."""
+    return kind.visible(kind.model._default_manager.filter(pk__in=ids), timezone.now())
+
+
+def shown(kind, items):
+    return sorted((item.pk, kind.read(item, kind.title), kind.url(item)) for item in items)
+
+
+def test_every_searched_kind_is_checked_here():
+    assert set(MAKERS) == set(search.kinds())
+
+
+@pytest.mark.parametrize("kind_name", sorted(MAKERS))
+def test_prepared_read_of_the_items_shown_equals_the_orm_query(kind_name):
+    kind = search.kinds()[kind_name]
+    expected = states(kind_name)
+    ids = [item.pk for item in expected]
+    visible = {item.pk for item, patients_see in expected.items() if patients_see}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            # Several sizes and orders, so each prepared query (one per number of ids) is used more than once.
+            for part in (ids, ids[::-1], ids[:1], ids[2:], ids[1::2], ids[::-2]):
+                prepared = search.shown_items(kind, part)
+                assert shown(kind, prepared) == shown(kind, slowly(kind, part))
+                assert {item.pk for item in prepared} == visible & set(part)
+
+
+def test_prepared_read_judges_at_each_search_time_not_at_preparation(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 9, 0, tzinfo=datetime.UTC), tick=False)
+    kind = search.kinds()["article"]
+    article = make_article(
+        title_en="Vitiligo",
+        publish_at=datetime.datetime(2026, 5, 1, 10, 0, tzinfo=datetime.UTC),
+        expire_at=datetime.datetime(2026, 5, 1, 11, 0, tzinfo=datetime.UTC),
+    )
+    search._prepared_items.clear()  # prepared at 9:00, in this test
+    assert search.shown_items(kind, [article.pk]) == []
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
+    assert [item.pk for item in search.shown_items(kind, [article.pk])] == [article.pk]
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 11, 0, tzinfo=datetime.UTC), tick=False)
+    assert search.shown_items(kind, [article.pk]) == []
+
+
+def test_a_visible_rule_that_reads_the_clock_is_refused():
+    kind = search.kinds()["article"]
+    clock = search.registry.Kind(**{**kind.__dict__, "visible": lambda queryset, now: queryset.published()})
+    with pytest.raises(RuntimeError, match="clock"):
+        search.shown_items(clock, [1])
+
