@@ -1,10 +1,13 @@
 """The search results page's shortcuts, each checked against the slow way it replaces (search/engine.py)."""
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from education import views
 from education.models import Status
 from search import engine as search
 
@@ -80,3 +83,14 @@ def test_a_visible_rule_that_reads_the_clock_is_refused():
     with pytest.raises(RuntimeError, match="clock"):
         search.shown_items(clock, [1])
 
+
+@pytest.mark.parametrize("query", ["", "acne & co"])
+def test_search_language_links_equal_the_translated_paths(rf, query):
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            request = rf.get(reverse("education:search"), {"q": query})
+            # The slow way: each language's address translated from the request's path, then the query kept.
+            expected = views.language_links(request)
+            for link in expected:
+                link["url"] += "?" + urlencode({"q": query}) if query else ""
+            assert views.search_language_links(request, query) == expected
