@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone, translation
 
 from education import views
@@ -94,3 +94,29 @@ def test_search_language_links_equal_the_translated_paths(rf, query):
             for link in expected:
                 link["url"] += "?" + urlencode({"q": query}) if query else ""
             assert views.search_language_links(request, query) == expected
+
+
+def test_remembered_item_addresses_are_what_reverse_gives_now():
+    # The same slug in every language: only the language tells the addresses apart.
+    article = make_article(slug_en="same-slug", slug_it="same-slug")
+    faq = make_faq(topic=make_topic())
+    original = get_script_prefix()
+    try:
+        for kind_name, item in (("article", article), ("faq", faq)):
+            kind = search.kinds()[kind_name]
+            addresses = set()
+            for prefix in ("/", "/clinic/"):
+                set_script_prefix(prefix)
+                for code, _name in settings.LANGUAGES:
+                    with translation.override(code):
+                        kwargs = {name: getattr(item, name) for name in kind.url_kwargs}
+                        expected = reverse(kind.url_name, kwargs=kwargs)
+                        assert [kind.url(item), kind.url(item)] == [expected, expected]  # the second from memory
+                        addresses.add(expected)
+            assert len(addresses) == 2 * len(settings.LANGUAGES)
+        kind = search.kinds()["article"]
+        before = kind.url(article)
+        setattr(article, f"slug_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}", "renamed")
+        assert kind.url(article) == reverse(kind.url_name, kwargs={"slug": "renamed"}) != before
+    finally:
+        set_script_prefix(original)
