@@ -154,7 +154,7 @@ def search_kind(entry):
     return search_registry.Kind(
         fields.kind, entry.model, fields.label, entry.url_name, entry.url_kwargs, fields.title, fields.summary,
         fields.body, prior=fields.prior, read=functools.partial(_read, fields.markdown), window=_window,
-        visible=_visible,
+        visible=_visible, address=entry.model.get_absolute_url,  # education/addresses.py keeps the routes
     )
 
 

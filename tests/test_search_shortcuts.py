@@ -96,13 +96,18 @@ def test_search_language_links_equal_the_translated_paths(rf, query):
             assert views.search_language_links(request, query) == expected
 
 
-def test_remembered_item_addresses_are_what_reverse_gives_now():
+def test_hit_addresses_are_what_reverse_gives():
+    # Each kind's registered `address` (education/addresses.py keeps the routes) against reverse() itself.
     # The same slug in every language: only the language tells the addresses apart.
     article = make_article(slug_en="same-slug", slug_it="same-slug")
-    faq = make_faq(topic=make_topic())
+    items = {
+        "article": article,
+        "procedure": make_procedure(slug_en="same-slug", slug_it="same-slug"),
+        "faq": make_faq(topic=make_topic()),
+    }
     original = get_script_prefix()
     try:
-        for kind_name, item in (("article", article), ("faq", faq)):
+        for kind_name, item in items.items():
             kind = search.kinds()[kind_name]
             addresses = set()
             for prefix in ("/", "/clinic/"):
@@ -111,7 +116,7 @@ def test_remembered_item_addresses_are_what_reverse_gives_now():
                     with translation.override(code):
                         kwargs = {name: getattr(item, name) for name in kind.url_kwargs}
                         expected = reverse(kind.url_name, kwargs=kwargs)
-                        assert [kind.url(item), kind.url(item)] == [expected, expected]  # the second from memory
+                        assert [kind.url(item), kind.url(item)] == [expected, expected]  # the second from what is kept
                         addresses.add(expected)
             assert len(addresses) == 2 * len(settings.LANGUAGES)
         kind = search.kinds()["article"]
