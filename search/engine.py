@@ -901,7 +901,11 @@ class PreparedItems:
     def __init__(self, kind, count, using):
         stand_ins = [STAND_IN_ID - n for n in range(count)]
         queryset = kind.visible(_shown(kind, stand_ins).using(using), STAND_IN_NOW)
-        compiler = queryset.query.get_compiler(using=using)
+        query = queryset.query
+        if queryset._prefetch_related_lookups or query.select_related or query.annotation_select:
+            # The rows are made into items here, from the model's own columns alone.
+            raise RuntimeError(f"{kind.name}: `visible` may only filter, not fetch related rows or annotate.")
+        compiler = query.get_compiler(using=using)
         self.sql, params = compiler.as_sql()
         adapt = connections[using].ops.adapt_datetimefield_value
         self.params, self.ids, self.times = list(params), {}, []

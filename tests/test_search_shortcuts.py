@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.db.models import Count
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone, translation
 
@@ -82,6 +83,21 @@ def test_a_visible_rule_that_reads_the_clock_is_refused():
     clock = search.registry.Kind(**{**kind.__dict__, "visible": lambda queryset, now: queryset.published()})
     with pytest.raises(RuntimeError, match="clock"):
         search.shown_items(clock, [1])
+
+
+@pytest.mark.parametrize(
+    "fetching",
+    [
+        lambda queryset, now: queryset.published(now).prefetch_related("topics"),
+        lambda queryset, now: queryset.published(now).select_related("image"),
+        lambda queryset, now: queryset.published(now).annotate(n=Count("topics")),
+    ],
+)
+def test_a_visible_rule_that_fetches_more_than_the_items_is_refused(fetching):
+    # The prepared read makes items from their own columns: what else such a rule fetched would be lost.
+    kind = search.kinds()["article"]
+    with pytest.raises(RuntimeError, match="only filter"):
+        search.shown_items(search.registry.Kind(**{**kind.__dict__, "visible": fetching}), [1])
 
 
 @pytest.mark.parametrize("query", ["", "acne & co"])
