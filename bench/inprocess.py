@@ -1,6 +1,6 @@
 """Time patient pages in one process, page cache off: what a page costs in code, whatever else the machine runs.
 
-    .venv/bin/python bench/inprocess.py [--requests N] [--pages article,procedure] [--profile article-en]
+    .venv/bin/python bench/inprocess.py [--requests N] [--pages article,search] [--profile search-en]
 
 With --profile, SORT=tottime (default cumulative) and TOP=60 (default 40) choose the profile's order and length,
 and PROFILE_OUT=file keeps the whole profile for pstats.
@@ -40,7 +40,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-PAGES = ("home", "topic", "article", "procedure", "faq")
+PAGES = ("home", "topic", "article", "procedure", "faq", "search")
 
 
 def library():

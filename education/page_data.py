@@ -307,6 +307,9 @@ def _is_time(value):
 
 # Stand-ins compiled into a prepared query, replaced by the request's own values when it runs.
 SLUG = "\x00slug\x00"
+# The first of the stand-in ids (the next ones count down): no row has a negative id.
+FIRST_ID = -987_654_000
+MAX_IDS = 1000
 NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
 # A slice's start is written into the SQL, not passed as a parameter: a list's page swaps this number for its own.
 OFFSET = 987654321
@@ -317,10 +320,10 @@ LAST_GUESSED_PAGE = 100_000
 class PreparedQuery:
     """A queryset built and compiled by the ORM once; `rows(slug)` runs its SQL again with this request's values.
 
-    `build(now)` returns the queryset, judged at `now` (it is given NOW) and with SLUG for the slug; a slice that
-    starts at OFFSET starts at `rows(offset=...)` instead. A query whose SQL holds any other time read the clock
-    itself, and is refused: run again, it would keep that moment for good. No prefetch_related: what a prepared page
-    shows comes in its one query.
+    `build(now)` returns the queryset, judged at `now` (it is given NOW), with SLUG for the slug and stand_in_ids(n)
+    for the n ids `rows(ids=...)` gives; a slice that starts at OFFSET starts at `rows(offset=...)` instead. A query
+    whose SQL holds any other time read the clock itself, and is refused: run again, it would keep that moment for
+    good. No prefetch_related: what a prepared page shows comes in its one query.
     """
 
     def __init__(self, build, using):
@@ -337,6 +340,7 @@ class PreparedQuery:
         # Where each stand-in sits among the parameters, and whether the database wants the time as text.
         self.params = list(params)
         self.slugs = [i for i, value in enumerate(params) if value == SLUG]
+        self.ids = [(i, FIRST_ID - value) for i, value in enumerate(params) if _is_stand_in_id(value)]
         self.times = [(i, value != NOW) for i, value in enumerate(params) if value in (NOW, adapted_now)]
         if any(_is_time(value) for i, value in enumerate(params) if i not in dict(self.times)):
             raise RuntimeError("A prepared query must take its time from build(now), not from the clock.")
@@ -351,13 +355,17 @@ class PreparedQuery:
         self.converters = self.compiler.get_converters(fields)
         self.populators = get_related_populators(klass_info, self.compiler.select, using, self.fetch_mode)
 
-    def rows(self, slug=None, offset=0):
+    def rows(self, slug=None, offset=0, ids=()):
         """The model instances the query gives now, select_related objects and annotations attached."""
+        if len(ids) != len(self.ids):
+            raise ValueError(f"This query was prepared for {len(self.ids)} ids, not {len(ids)}.")
         now = timezone.now()
         sql = self.sql.replace(f"OFFSET {OFFSET}", f"OFFSET {int(offset)}") if self.sliced else self.sql
         params = list(self.params)
         for i in self.slugs:
             params[i] = slug
+        for i, n in self.ids:
+            params[i] = ids[n]
         for i, adapted in self.times:
             params[i] = self.adapt(now) if adapted else now
         with connections[self.using].cursor() as cursor:
@@ -376,15 +384,36 @@ class PreparedQuery:
         return objects
 
 
+def stand_in_ids(count):
+    if count > MAX_IDS:
+        raise ValueError(f"A prepared query takes at most {MAX_IDS} ids.")
+    return [FIRST_ID - n for n in range(count)]
+
+
+def _is_stand_in_id(value):
+    return type(value) is int and FIRST_ID - MAX_IDS < value <= FIRST_ID
+
+
 _prepared = {}
 
 
-def prepared(name, build, slug=None, using=DEFAULT_DB_ALIAS, offset=0):
+def prepared(name, build, slug=None, using=DEFAULT_DB_ALIAS, offset=0, ids=()):
     """The rows of the query `build` makes, prepared once per `name`, language and database (see PreparedQuery)."""
     key = (name, _language(), using)
     if key not in _prepared:
         _prepared[key] = PreparedQuery(build, using)
-    return _prepared[key].rows(slug, offset)
+    return _prepared[key].rows(slug, offset, ids)
+
+
+def search_hits(model, fields, ids):
+    """The published items of `model` with these ids (a page of search results), with only `fields`: what a hit
+    shows. Building this query cost a search about 1.5 ms, several times what the database spends on it; it is
+    prepared once per model and number of ids."""
+
+    def build(now):
+        return model.objects.published(now).filter(pk__in=stand_in_ids(len(ids))).only(*fields)
+
+    return prepared(("search", model._meta.label, len(ids)), build, ids=ids)
 
 
 def published_item(model, slug):

@@ -147,6 +147,12 @@ def _visible(queryset):
     return queryset.published()
 
 
+def _shown(model, fields, ids):
+    from . import page_data
+
+    return page_data.search_hits(model, fields, ids)
+
+
 def search_kind(entry):
     """`entry` as the search app registers it: its fields, its URL, and the published rule as search reads it
     (each item's window to store, and `published()` for the items a page of results shows)."""
@@ -154,7 +160,8 @@ def search_kind(entry):
     return search_registry.Kind(
         fields.kind, entry.model, fields.label, entry.url_name, entry.url_kwargs, fields.title, fields.summary,
         fields.body, prior=fields.prior, read=functools.partial(_read, fields.markdown), window=_window,
-        visible=_visible,
+        visible=_visible, shown=functools.partial(_shown, entry.model, (fields.title, *entry.url_kwargs)),
+        address=entry.model.get_absolute_url,  # education/addresses.py keeps the routes
     )
 
 

@@ -310,9 +310,9 @@ def highlight(text, tokens, language, size=SNIPPET_WORDS):
     # Look each distinct word up once; texts repeat their words a lot.
     matching = {}
     for word in set(words):
-        found = tokens.intersection(word_tokens(word, language))
-        if found:
-            matching[word] = min(found)
+        forms = word_tokens(word, language)
+        if not tokens.isdisjoint(forms):  # most words match nothing: no set made for them
+            matching[word] = min(tokens.intersection(forms))
     matched = [i for i, word in enumerate(words) if word in matching]
 
     def distinct_matches(first):
@@ -339,11 +339,6 @@ def highlight(text, tokens, language, size=SNIPPET_WORDS):
 # --- Ranking -------------------------------------------------------------------------------------------------------
 
 
-def _normal(text, language):
-    """Text as a tuple of exact tokens, to compare phrases whatever the case, accents and punctuation."""
-    return tuple(word_tokens(word, language)[0] for word in WORD.findall(text))
-
-
 def _content(words, language):
     """The words that are not stop words, or all of them when all are."""
     return tuple(word for word in words if word not in stop_words(language)) or words
@@ -358,9 +353,14 @@ def about_score(row, match, words, language):
     terms, use_stems = match.terms, match.use_stems
     parts = 3 if use_stems else 2  # a word's tokens compared: its form and lemma, and its stem when matching by stem
     _id, kind, _object_id, title, summary, _body = row
-    title_words, summary_words = _normal(title, language), _normal(summary, language)
-    title_tokens = [set(word_tokens(word, language)[:parts]) for word in WORD.findall(title)]
-    summary_tokens = {token for word in WORD.findall(summary) for token in word_tokens(word, language)[:parts]}
+    stop = stop_words(language)
+    # Each word of the title and summary is looked up once; its exact tokens (`*_words`) compare phrases whatever
+    # the case, accents and punctuation.
+    in_title = [word_tokens(word, language) for word in WORD.findall(title)]
+    in_summary = [word_tokens(word, language) for word in WORD.findall(summary)]
+    title_words, summary_words = tuple(t[0] for t in in_title), tuple(t[0] for t in in_summary)
+    title_tokens = [set(t[:parts]) for t in in_title]
+    summary_tokens = {token for t in in_summary for token in t[:parts]}
     all_title_tokens = set().union(*title_tokens)
     query = tuple(strip_accents(word) for word in words)
     wanted = {token for term in terms for token in term.tokens(use_stems)}
@@ -368,7 +368,7 @@ def about_score(row, match, words, language):
     if _content(title_words, language) == _content(query, language):
         score += 50  # the page is about exactly this: a question asked as the patient asked it, a topic's name
     head_words = zip(title_tokens, title_words[: _head_length(title)], strict=False)
-    head = [tokens for tokens, word in head_words if word not in stop_words(language)]
+    head = [tokens for tokens, word in head_words if word not in stop]
     head_tokens = set().union(*head)
     if head and all(tokens & wanted for tokens in head) and all(_covered(t, head_tokens, use_stems) for t in terms):
         score += 25  # the title's head ("Acne: what it is", "Warts and verrucas") is the query or its synonyms
@@ -377,9 +377,7 @@ def about_score(row, match, words, language):
     if len(query) > 1 and (_has_phrase(title_words, query) or _has_phrase(summary_words, query)):
         score += 10
     # A short title that the query fills is more about it than a long one that mentions it.
-    content = [
-        tokens for tokens, word in zip(title_tokens, title_words, strict=False) if word not in stop_words(language)
-    ]
+    content = [tokens for tokens, word in zip(title_tokens, title_words, strict=False) if word not in stop]
     if content:
         score += 4 * sum(1 for tokens in content if tokens & wanted) / len(content)
     return score
@@ -860,14 +858,7 @@ class _Matches:
         registered = kinds()
         for name in {row[1] for row in rows} & set(registered):
             ids = [row[2] for row in rows if row[1] == name]
-            kind = registered[name]
-            # A hit shows the title and links to the page: the rest of a row (long texts in every language) would be
-            # read and converted for nothing. A URL argument that is no field (a property) may need anything.
-            shown = (kind.title, *kind.url_kwargs)
-            fields = {field.name for field in kind.model._meta.concrete_fields} | {"pk"}
-            queryset = kind.model._default_manager.filter(pk__in=ids)
-            visible = kind.visible(queryset.only(*shown) if set(shown) <= fields else queryset)
-            items |= {(name, item.pk): item for item in visible}
+            items |= {(name, item.pk): item for item in shown_items(registered[name], ids)}
         tokens = {token for term in self.match.terms for token in term.tokens(self.match.use_stems)}
         hits = []
         with translation.override(self.language):
@@ -880,6 +871,19 @@ class _Matches:
                 snippet = highlight(f"{summary} {body}".strip(), tokens, self.language)
                 hits.append(Hit(name, str(kind.label), title, kind.url(item), render_snippet(snippet)))
         return hits
+
+
+def shown_items(kind, ids):
+    """The items of `kind` with these ids that patients may see now, with what a hit shows of them: its title and
+    the URL's arguments (the rest of a row, long texts in every language, would be read and converted for nothing).
+    The content's own read when it registered one (`Kind.shown`); otherwise through `Kind.visible`, whole rows for
+    a URL argument that is no field (a property may need anything)."""
+    if kind.shown is not None:
+        return kind.shown(ids)
+    shown = (kind.title, *kind.url_kwargs)
+    fields = {field.name for field in kind.model._meta.concrete_fields} | {"pk"}
+    queryset = kind.model._default_manager.filter(pk__in=ids)
+    return kind.visible(queryset.only(*shown) if set(shown) <= fields else queryset)
 
 
 # Language names as they read inside a sentence ("2 pages in English", "2 pagine in inglese"); a language missing here

@@ -41,6 +41,12 @@ class Kind:
     window: Callable = lambda item: (None, None)  # noqa: E731 - a default that hides the item
     # queryset of the model -> the part of it patients may see now (the content's own rule, which has the last word).
     visible: Callable = _all
+    # ids -> the items with these ids patients may see now, with at least their title and URL arguments: the
+    # content's own cheaper read of a page of hits, through the same rule (None: read through `visible`).
+    shown: Callable | None = None
+    # item -> its address in the active language, when the content app keeps addresses cheaper than reverse() (ten
+    # a page of results); it must equal url_name reversed with url_kwargs, which is used when this is None.
+    address: Callable | None = None
 
     def texts(self, item):
         """(title, summary, body) of `item` in the active language, as plain text."""
@@ -49,6 +55,8 @@ class Kind:
         return self.read(item, self.title), summary, body
 
     def url(self, item):
+        if self.address is not None:
+            return self.address(item)
         from django.urls import reverse
 
         return reverse(self.url_name, kwargs={name: getattr(item, name) for name in self.url_kwargs})
