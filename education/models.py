@@ -10,13 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, When
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from images.models import image_upload_to  # noqa: F401  (migration 0001 names it here)
 
-from .addresses import address, slug_address
+from .addresses import address, pk_address, slug_address
 from .leaflets import Leaflet
 from .rules import ClaimRule  # noqa: F401  (the staff's risky-claim rules: their own module)
 from .text import rendered_markdown, stored_html
@@ -858,7 +857,7 @@ class FAQ(Publishable):
         return self.question
 
     def get_absolute_url(self):
-        return reverse("education:faq_detail", kwargs={"pk": self.pk})
+        return pk_address("education:faq_detail", self.pk)
 
     def get_list_url(self):
         return f"{address('education:faq')}#{self.anchor}"

@@ -44,6 +44,29 @@ def test_an_items_address_is_what_reverse_gives(code):
                     addresses.slug_address(name, odd)
 
 
+@pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES])
+def test_a_questions_address_is_what_reverse_gives(code):
+    with translation.override(code):
+        for pk in [0, 1, 7, 42, 987654321, 10**12]:
+            for _twice in range(2):
+                assert addresses.pk_address("education:faq_detail", pk) == reverse(
+                    "education:faq_detail", kwargs={"pk": pk}
+                )
+        for odd in [-1, None, "x", "12"]:  # reverse() decides: it refuses most and takes a string of digits
+            try:
+                expected = reverse("education:faq_detail", kwargs={"pk": odd})
+            except NoReverseMatch:
+                with pytest.raises(NoReverseMatch):
+                    addresses.pk_address("education:faq_detail", odd)
+            else:
+                assert addresses.pk_address("education:faq_detail", odd) == expected
+        set_script_prefix("/clinic/")
+        try:
+            assert addresses.pk_address("education:faq_detail", 5) == reverse("education:faq_detail", kwargs={"pk": 5})
+        finally:
+            set_script_prefix("/")
+
+
 def test_an_items_address_follows_the_url_prefix():
     set_script_prefix("/clinic/")
     try:
