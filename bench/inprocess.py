@@ -11,6 +11,9 @@ for N times through Django's full request handler and middleware, rotating over 
 same ones `make bench` uses), so per-process memos see many different items. Reports the median and 95th
 percentile of CPU time per request (the process's own time, so neighbours on a shared machine barely move it)
 and of wall time; `/healthz` is the floor. README "Speed" relates these figures to `make bench`'s ratios.
+
+BENCH_INPROCESS_DATABASE_URL=postgres://.../db measures on PostgreSQL instead (an empty database the first time;
+the library stays there). The server's work is then outside the process's CPU time: compare wall times.
 """
 import argparse
 import os
@@ -29,7 +32,7 @@ os.environ.update(
     DJANGO_ALLOWED_HOSTS="127.0.0.1",
     DJANGO_LOCAL_HTTP="1",
     DJANGO_PAGE_CACHE="0",
-    DATABASE_URL=f"sqlite:///{DATABASE}",
+    DATABASE_URL=os.environ.get("BENCH_INPROCESS_DATABASE_URL") or f"sqlite:///{DATABASE}",
 )
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 

@@ -133,6 +133,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
+elif os.environ.get("DJANGO_DATABASE_PREPARE", "1") != "0":
+    # Patient pages run the same few queries on every request (education/page_data.py): the server keeps each one
+    # parsed and planned per connection from its second run. Off (DJANGO_DATABASE_PREPARE=0) behind a pooler that
+    # cannot keep prepared statements, such as PgBouncer in transaction mode without max_prepared_statements.
+    # (psycopg's option: the ORM's own cursors bind values into the SQL text, so only those queries are prepared.)
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # With the database unreachable, visitors get a short 503 page that asks browsers to retry after this many seconds.
 DATABASE_RETRY_AFTER = int(os.environ.get("DJANGO_DATABASE_RETRY_AFTER", "60"))

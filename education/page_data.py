@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from modeltranslation.fields import TranslationFieldDescriptor
 from modeltranslation.translator import delete_mt_init
 
+from .database import repeated_cursor
 from .models import FAQ, Article, Clinician, ProcedureNote, Source, Topic
 
 
@@ -368,7 +369,7 @@ class PreparedQuery:
             params[i] = ids[n]
         for i, adapted in self.times:
             params[i] = self.adapt(now) if adapted else now
-        with connections[self.using].cursor() as cursor:
+        with repeated_cursor(self.using) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         objects = []
