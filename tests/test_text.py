@@ -1,7 +1,11 @@
 """Markdown from editors becomes HTML that can run nothing: every XSS payload of the corpus, one at a time."""
+import html
+
 import pytest
 from bs4 import BeautifulSoup
+from django.utils.html import strip_tags
 
+from education import text
 from education.text import render_markdown
 
 from .factories import make_article
@@ -86,3 +90,47 @@ def test_ordinary_markdown_still_renders():
 def test_empty_text_renders_nothing():
     assert render_markdown("") == ""
     assert render_markdown(None) == ""
+
+
+def _text_by_html_parser(rendered):
+    """html_text() as it was written with Django's strip_tags() (an HTML parser): the reference for the regex."""
+    pieces, position = [], 0
+    for end in text.BLOCK_END.finditer(rendered):
+        block = html.unescape(strip_tags(rendered[position : end.start()].replace("<", " <"))).strip()
+        position = end.end()
+        if block and end.group(1).startswith("h"):
+            block = block.rstrip(".:") + text.HEADING_END.rstrip()
+        elif block and not text.SENTENCE_END.search(block):
+            block += "."
+        pieces.append(block)
+    pieces.append(html.unescape(strip_tags(rendered[position:].replace("<", " <"))).strip())
+    return " ".join(piece for piece in pieces if piece)
+
+
+TRICKY = [
+    '[the leaflet](https://example.org/a?b=1&c=2 "Dose > 50 units")',
+    "A <b>bold</b> claim & a < b, 3 > 2, 'quoted' \"twice\"",
+    "<img src=x alt='>' onerror=alert(1)>after the image",
+    "# Heading:\n\n- one\n- two!\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+    "<!-- a comment > with a bracket --> text",
+    "`<code>` and <pre>pre > text</pre>",
+]
+
+
+@pytest.mark.parametrize("payload", [*XSS, "\n\n".join(XSS), *TRICKY])
+def test_plain_text_is_what_an_html_parser_reads(payload):
+    rendered = render_markdown(payload)
+    assert text.html_text(rendered) == _text_by_html_parser(rendered)
+
+
+def test_plain_text_keeps_words_and_drops_markup():
+    rendered = render_markdown(
+        "## After the injection:\n\n"
+        'Avoid *rubbing* the area & lying flat for [4 hours](https://example.org "a > b")\n\n'
+        "- Redness\n- Small bruises\n\n| Effect | When |\n|---|---|\n| Fewer spots | 2 weeks |"
+    )
+    # An inline tag leaves a second space where it was (the words must not run together); JSON doesn't mind.
+    assert " ".join(text.html_text(rendered).split()) == (
+        "After the injection — Avoid rubbing the area & lying flat for 4 hours. Redness. Small bruises. Effect. When. "
+        "Fewer spots. 2 weeks."
+    )
