@@ -8,13 +8,14 @@ from django.conf import settings
 from django.template import engines
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix, translate_url
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from clinic import jinja2 as helpers
 from clinic.formats.it import formats as italian_formats
 from education import addresses, templating
 from education.templating import long_date
-from feedback.templating import form_context
+from feedback import templating as feedback_templating
+from feedback.templating import feedback_form, form_context
 
 
 def render(source, **context):
@@ -139,6 +140,29 @@ def test_the_shared_empty_feedback_form_reads_in_each_language(db):
             assert labels[code] == [translation.gettext("Yes"), translation.gettext("No")]
             assert not form.is_bound
     assert len({tuple(choices) for choices in labels.values()}) == len(settings.LANGUAGES)
+
+
+def test_the_kept_feedback_section_is_the_template_rendered_for_each_page(db, monkeypatch):
+    from education.models import Article, Clinic, Status
+
+    # A token with characters HTML must escape, so a stand-in replaced raw would show.
+    monkeypatch.setattr(feedback_templating, "make_token", lambda kind, pk, language: f"{kind}-{pk}-{language}<&\">")
+    clinics = [
+        None,
+        Clinic(phone="+39 02 1234 5678", email="info@clinic.invalid"),
+        Clinic(phone="+39 06 8765 4321", email=""),
+    ]
+    fields = engines["jinja2"].get_template("feedback/_fields.html")
+    for pk in (3, 41):
+        article = Article(pk=pk, title="x", slug=f"x{pk}", status=Status.PUBLISHED, publish_at=timezone.now())
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                for clinic in clinics:  # each one's section kept beside the others'
+                    shown = feedback_form(article, clinic)
+                    assert str(shown) == fields.render({"fb": form_context(article), "clinic": clinic})
+                    assert f'value="article-{pk}-{code}&lt;&amp;&#34;&gt;"' in shown
+                    assert f'action="{reverse("feedback:submit", kwargs={"kind": "article", "pk": pk})}"' in shown
+    assert feedback_form(Article(pk=5, title="x", slug="x5", status=Status.DRAFT), clinics[1]) is None
 
 
 def test_the_first_of_a_month_comes_from_the_languages_format_module(monkeypatch):
