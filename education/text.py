@@ -100,7 +100,7 @@ HEADING_END = " — "  # what separates a heading from the text under it
 BLOCK_END = re.compile(r"</(h[1-6]|p|li|td|th|blockquote|pre)>")
 # A tag in HTML as nh3 writes it: it escapes ">" in text and attribute values alike, so a tag ends at its first ">".
 # Django's strip_tags() (an HTML parser) gave the same text for every stored text of the benchmark library and the
-# hostile corpus, about twenty times slower, and a treatment page takes three texts apart for its JSON-LD.
+# hostile corpus, twelve to twenty times slower, and a treatment page takes three texts apart for its JSON-LD.
 TAG = re.compile(r"<[^>]*>")
 SENTENCE_END = re.compile(r"[.!?:;…]\s*$")
 
