@@ -1,8 +1,11 @@
-"""On PostgreSQL the patient pages' queries are kept prepared on the connection (education/page_data.py `_cursor`,
+"""On PostgreSQL the patient pages' queries are kept prepared on the connection (education/database.py,
 settings' DJANGO_DATABASE_PREPARE): the values travel apart from the SQL, typed by the driver instead of written
 into the text by Django. Every page must come out exactly as it does with the ORM's own cursor, and the statements
 must really be kept, or the setting only costs a round trip."""
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -13,13 +16,10 @@ from django.utils import translation
 
 from .factories import make_article, make_clinician, make_faq, make_procedure, make_source, make_topic
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"),
-]
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
 
-# What differs between two renders of the same page whatever the cursor: the CSP nonce and signed form tokens.
 ARTICLE_BY_SLUG = re.compile(r'"education_article"\."slug_en" = \$\d+')
+# What differs between two renders of the same page whatever the cursor: the CSP nonce and signed form tokens.
 PER_RESPONSE = re.compile(rb'nonce="[^"]+"|name="(?:token|csrfmiddlewaretoken)" value="[^"]+"')
 
 
@@ -73,10 +73,34 @@ def prepared_statements():
         return [row[0] for row in cursor.fetchall()]
 
 
-def test_prepared_statements_are_on_by_default():
+def settings_threshold(**variables):
+    """The prepare_threshold the production settings give a PostgreSQL database with these environment variables."""
+    environ = {name: value for name, value in os.environ.items() if name != "DJANGO_DATABASE_PREPARE"}
+    environ.update(DATABASE_URL="postgres://clinic@db.invalid:5432/clinic", **variables)
+    script = (
+        "from clinic.settings import DATABASES as d; "
+        "print(d['default'].get('OPTIONS', {}).get('prepare_threshold'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=environ, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def test_prepared_statements_are_on_by_default_and_off_with_the_setting():
+    assert settings_threshold() == "1"
+    assert settings_threshold(DJANGO_DATABASE_PREPARE="0") == "None"
+    assert settings_threshold(DJANGO_DATABASE_PREPARE="1") == "1"
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_suites_database_keeps_them():
     assert settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"] == 1
 
 
+@postgresql_only
+@pytest.mark.django_db
 def test_every_page_is_the_same_with_its_queries_prepared(pages):
     connection.ensure_connection()
     connection.connection.prepare_threshold = None
@@ -89,6 +113,8 @@ def test_every_page_is_the_same_with_its_queries_prepared(pages):
     assert {status for status, _page in with_values_in_the_text.values()} == {200}
 
 
+@postgresql_only
+@pytest.mark.django_db
 def test_a_page_query_is_prepared_once_and_reused(pages):
     # Its second run on the connection is prepared and later runs reuse it; the content versions too.
     connection.ensure_connection()
