@@ -36,7 +36,7 @@ from django.http import HttpResponse
 from django.urls import NoReverseMatch, Resolver404, resolve
 from django.utils import timezone, translation
 
-from .database import repeated_cursor
+from .database import fetch_all
 
 logger = logging.getLogger(__name__)
 
@@ -110,9 +110,8 @@ def path_scope(path):
 def read_versions(scopes, using="default"):
     """The current version of each scope (0 for one never changed), in one indexed query."""
     unique = list(dict.fromkeys(scopes))
-    with repeated_cursor(using) as cursor:
-        cursor.execute(f"SELECT scope, version FROM {TABLE} WHERE scope IN ({', '.join(['%s'] * len(unique))})", unique)
-        found = dict(cursor.fetchall())
+    sql = f"SELECT scope, version FROM {TABLE} WHERE scope IN ({', '.join(['%s'] * len(unique))})"
+    found = dict(fetch_all(sql, unique, using))
     return [found.get(scope, None if scope in MOMENTS else 0) for scope in scopes]
 
 

@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from modeltranslation.fields import TranslationFieldDescriptor
 from modeltranslation.translator import delete_mt_init
 
-from .database import repeated_cursor
+from .database import fetch_all
 from .models import FAQ, Article, Clinician, ProcedureNote, Source, Topic
 
 
@@ -369,9 +369,7 @@ class PreparedQuery:
             params[i] = ids[n]
         for i, adapted in self.times:
             params[i] = self.adapt(now) if adapted else now
-        with repeated_cursor(self.using) as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = fetch_all(sql, params, self.using)
         objects = []
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
