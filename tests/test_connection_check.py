@@ -26,6 +26,8 @@ def paths():
             "treatment": (procedure.get_absolute_url(), procedure.title_en),
             "topic": (topic.get_absolute_url(), topic.name_en),
             "home": (reverse("education:home"), article.title_en),
+            "questions": (reverse("education:faq"), topic.name_en),
+            "search": (f"{reverse('education:search')}?q={article.title_en}", article.title_en),
         }
 
 
@@ -68,7 +70,7 @@ def test_a_page_checks_the_connection_with_its_own_first_query(paths, young_conn
         assert response.status_code == 200
         assert text in response.content.decode()
         assert connection.health_check_done
-    assert checks == []
+        assert checks == [], path
 
 
 @postgresql_only
