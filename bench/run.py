@@ -99,11 +99,11 @@ def get(url):
 class Server:
     """gunicorn with 2 sync workers on a free loopback port."""
 
-    def __init__(self, env, page_cache):
+    def __init__(self, env, page_cache, application="clinic.wsgi"):
         self.port = free_port()
         self.env = env | {"DJANGO_PAGE_CACHE": "1" if page_cache else "0"}
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "clinic.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
+            [PYTHON, "-m", "gunicorn", application, "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
              "--log-level", "warning"],
             env=self.env, cwd=ROOT,
         )

@@ -75,3 +75,26 @@ def test_benchmark_saver_changes_one_published_article(client):
     saved = Article.objects.get(slug_en=path.rstrip("/").rsplit("/", 1)[1])
     assert saved.title_en.endswith("*")
     assert "*" in client.get(path).text
+
+
+def test_ceiling_serves_each_template_as_first_rendered(client):
+    """bench/ceiling.py's second server renders each patient template once: a second article gets the first's page
+    (its view still runs: an unknown address is still a 404), and the portal renders normally again once restored."""
+    from django.template.backends.jinja2 import Template
+
+    from education.cache import bump_content_version
+
+    from .factories import make_article
+
+    first, second = make_article(title_en="First of two"), make_article(title_en="Second of two")
+    served = Template.render
+    spec = importlib.util.spec_from_file_location("rendered_once", SEED.parent / "rendered_once.py")
+    try:
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+        pages = [client.get(article.get_absolute_url()).content for article in (first, second)]
+        assert pages[0] == pages[1] and b"First of two" in pages[1]
+        assert client.get("/en/articles/no-such-article/").status_code == 404
+    finally:
+        Template.render = served
+    bump_content_version()  # the page cache kept what the benchmark's renderer made
+    assert b"Second of two" in client.get(second.get_absolute_url()).content
