@@ -120,9 +120,9 @@ class PublishableQuerySet(TranslatedSlugQuerySet):
             expire_at__lte=F("publish_at")
         )
 
-    def boundaries(self):
+    def boundaries(self, now=None):
         """The next moment each published item appears or expires, as `moment`: when `published()` changes."""
-        now = timezone.now()
+        now = now or timezone.now()
         return (
             self.filter(Q(publish_at__gt=now) | Q(expire_at__gt=now), status=Status.PUBLISHED)
             .annotate(moment=Case(When(publish_at__gt=now, then=F("publish_at")), default=F("expire_at")))

@@ -345,19 +345,22 @@ class PreparedQuery:
         self.times = [(i, value != NOW) for i, value in enumerate(params) if value in (NOW, adapted_now)]
         if any(_is_time(value) for i, value in enumerate(params) if i not in dict(self.times)):
             raise RuntimeError("A prepared query must take its time from build(now), not from the clock.")
+        # What Django works out at every execution (about a fifth of a page's query time), worked out once.
+        fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(fields)
         klass_info = self.compiler.klass_info
-        self.model = klass_info["model"]
+        self.model = klass_info and klass_info["model"]  # None for values(): rows of values, not instances
+        if self.model is None:
+            return
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.columns = slice(start, end)
         self.init_list = [column[0].target.attname for column in self.compiler.select[start:end]]
         self.settable = _settable(self.model, self.init_list)
-        # What Django works out at every execution (about a fifth of a page's query time), worked out once.
-        fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
-        self.converters = self.compiler.get_converters(fields)
         self.populators = get_related_populators(klass_info, self.compiler.select, using, self.fetch_mode)
 
     def rows(self, slug=None, offset=0, ids=()):
-        """The model instances the query gives now, select_related objects and annotations attached."""
+        """The model instances the query gives now, select_related objects and annotations attached (for a values()
+        query, its rows as tuples)."""
         if len(ids) != len(self.ids):
             raise ValueError(f"This query was prepared for {len(self.ids)} ids, not {len(ids)}.")
         now = timezone.now()
@@ -373,6 +376,8 @@ class PreparedQuery:
         objects = []
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
+        if self.model is None:
+            return [tuple(row) for row in rows]
         for row in rows:
             obj = make(self.model, self.init_list, row[self.columns], self.settable, self.using, self.fetch_mode)
             for populator in self.populators:

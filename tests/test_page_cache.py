@@ -141,6 +141,40 @@ def test_scheduled_article_appears_exactly_at_its_time_though_the_page_was_cache
     assert "Scheduled advice" in client.get(url).text
 
 
+def test_next_moment_a_page_changes_is_the_earliest_of_every_content_type(time_machine, monkeypatch):
+    """The moment stored with the versions (education/cache.py) comes from a query prepared once per process: it is
+    the earliest coming start or end among published items of every type, whatever their state, at each moment."""
+    from education import registry
+    from education.cache import _scheduled_moment
+    from education.models import PublishableQuerySet
+
+    time_machine.move_to(NINE, tick=False)
+    hour = datetime.timedelta(hours=1)
+    make_article(publish_at=NINE + 5 * hour)  # scheduled
+    make_procedure(publish_at=NINE - hour, expire_at=NINE + 3 * hour)  # live until then
+    make_faq(publish_at=NINE + 2 * hour, status=Status.DRAFT)  # not published: never counts
+    make_page(publish_at=NINE - 2 * hour, expire_at=NINE - hour)  # already gone
+    make_article(publish_at=NINE + 4 * hour, expire_at=NINE + 4 * hour)  # ends as it starts: never shown
+
+    def orm_moment():
+        querysets = [model.objects.boundaries() for model in registry.models()]
+        first = querysets[0].union(*querysets[1:]).order_by("moment").first()
+        return first and first["moment"]
+
+    built = []
+    library_boundaries = PublishableQuerySet.boundaries
+    monkeypatch.setattr(PublishableQuerySet, "boundaries", lambda self, now=None: built.append(now) or
+                        library_boundaries(self, now))
+    for moment, expected in [(NINE, NINE + 3 * hour), (NINE + 3 * hour, NINE + 4 * hour),
+                             (NINE + 4 * hour, NINE + 5 * hour), (NINE + 5 * hour, None)]:
+        time_machine.move_to(moment, tick=False)
+        _scheduled_moment()  # prepared by now, whichever test ran first
+        built.clear()
+        assert _scheduled_moment() == expected
+        assert not built  # no query built again
+        assert orm_moment() == expected
+
+
 def test_draft_is_never_cached_even_after_a_staff_preview(client, admin_client):
     draft = make_article(title_en="Unfinished draft", status=Status.DRAFT)
     preview = admin_client.get(draft.get_absolute_url())
